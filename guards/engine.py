@@ -1,0 +1,238 @@
+"""`check`: a change in, a report out. Pure: no network, no global state, no writes.
+
+Three passes. `ast` outlines every file and finds the scopes whose text changed, pairing scopes
+moved or renamed across files; libcst parses only the segments those scopes sit in, when a rule
+first looks; then the rules run and the configuration shapes their findings into a verdict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import time
+import tokenize
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+from guards.change import Change, FilePair
+from guards.config import Config
+from guards.findings import Finding
+from guards.linemap import LineMap
+from guards.outline import MODULE_SCOPE, Outline, ScopeOutline
+from guards.registry import RuleSet, finding_selected, severity_override
+from guards.report import FileStatus, Report, judge
+from guards.rules.base import FileDiff
+from guards.scope import ChangeFacts, ParsedSegment, ScopeDiff, ScopeView
+
+
+class SkippedFile(Exception):
+    """A side of a file the guard does not analyse; becomes a notice at the per-file boundary."""
+
+
+def read_source(data: bytes, max_bytes: int) -> str:
+    """Decode Python source as the interpreter would (PEP 263 cookie, BOM), or say why not."""
+    if len(data) > max_bytes:
+        raise SkippedFile(f"larger than the limit of {max_bytes} bytes")
+    if b"\0" in data:
+        raise SkippedFile("binary: contains NUL bytes")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        raise SkippedFile(f"not decodable as Python source ({exc})") from exc
+
+
+def _line_counts(before: str, after: str) -> tuple[int, int]:
+    old = Counter(line.strip() for line in before.splitlines() if line.strip())
+    new = Counter(line.strip() for line in after.splitlines() if line.strip())
+    return sum((new - old).values()), sum((old - new).values())
+
+
+class _Side:
+    """One side of one file: its outline and, on demand, its segments parsed with libcst."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.outline = Outline.parse(text)
+        self._parsed: dict[int, ParsedSegment] = {}
+
+    def segment(self, index: int) -> ParsedSegment:
+        if index not in self._parsed:
+            self._parsed[index] = ParsedSegment(self.outline, self.outline.segments[index])
+        return self._parsed[index]
+
+    def view(self, scope: ScopeOutline) -> ScopeView:
+        relative = scope.qualname.partition(".")[2]
+        return ScopeView(lambda: [(self.segment(scope.segment), self.segment(scope.segment).definitions[relative])])
+
+    def module_view(self, segments: list[int]) -> ScopeView:
+        return ScopeView(lambda: [(self.segment(i), s) for i in segments for s in self.segment(i).statements])
+
+
+_ABSENT = ScopeView()
+
+
+@dataclass(eq=False)
+class _File:
+    pair: FilePair
+    before_text: str
+    after_text: str
+    before: _Side | None
+    after: _Side | None
+    syntax_error: SyntaxError | None
+    is_test_file: bool
+
+    @cached_property
+    def line_map(self) -> LineMap:
+        return LineMap(self.before_text.splitlines(), self.after_text.splitlines())
+
+    def diff(self) -> FileDiff:
+        return FileDiff(self.pair.path, self.before_text, self.after_text, self.is_test_file, self.syntax_error, self.line_map)
+
+    def status(self) -> FileStatus:
+        added, removed = _line_counts(self.before_text, self.after_text)
+        return FileStatus(self.pair.path, "deleted" if self.pair.after is None else "analysed", added, removed)
+
+
+def _prepare(pair: FilePair, config: Config) -> _File:
+    """Raises `SkippedFile` for a side that cannot be read as Python source."""
+    before_text = read_source(pair.before, config.max_file_bytes) if pair.before is not None else ""
+    after_text = read_source(pair.after, config.max_file_bytes) if pair.after is not None else ""
+    syntax_error = None
+    after = None
+    if pair.after is not None:
+        try:
+            after = _Side(after_text)
+        except SyntaxError as exc:
+            syntax_error = exc
+    before = None
+    if pair.before is not None and syntax_error is None:
+        try:
+            before = _Side(before_text)
+        except SyntaxError:
+            before = None  # An old side that never parsed: the new side is analysed as a new file.
+    return _File(pair, before_text, after_text, before, after, syntax_error, config.is_test_file(pair.path))
+
+
+@dataclass(frozen=True, slots=True)
+class _Loose:
+    """A scope present on one side only, before cross-file pairing."""
+
+    file: _File
+    scope: ScopeOutline
+
+    def view(self, side: _Side | None) -> ScopeView:
+        assert side is not None
+        return side.view(self.scope)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    file: _File
+    qualname: str
+    kind: str
+    before: ScopeView
+    after: ScopeView
+
+
+def _module_pair(file: _File) -> list[_Pair]:
+    """Top-level statements outside definitions, compared as a multiset: only the unmatched are parsed."""
+    old = Counter(d for d, _ in file.before.outline.module_statements) if file.before else Counter()
+    new = Counter(d for d, _ in file.after.outline.module_statements) if file.after else Counter()
+    if old == new:
+        return []
+    gone = old - new
+    came = new - old
+    before = file.before.module_view([i for d, i in file.before.outline.module_statements if gone[d]]) if file.before and gone else _ABSENT
+    after = file.after.module_view([i for d, i in file.after.outline.module_statements if came[d]]) if file.after and came else _ABSENT
+    return [_Pair(file, MODULE_SCOPE, "module", before, after)]
+
+
+def _pair_scopes(files: list[_File]) -> tuple[list[_Pair], frozenset[str]]:
+    """Scopes matched by qualified name, then scopes moved or renamed across the change; also
+    the names of functions the change really removes."""
+    pairs: list[_Pair] = []
+    removed: list[_Loose] = []
+    added: list[_Loose] = []
+    for file in files:
+        if file.syntax_error is not None:
+            continue
+        old = file.before.outline.scopes if file.before else {}
+        new = file.after.outline.scopes if file.after else {}
+        for qualname in sorted(old.keys() | new.keys()):
+            if qualname not in new:
+                removed.append(_Loose(file, old[qualname]))
+            elif qualname not in old:
+                added.append(_Loose(file, new[qualname]))
+            elif old[qualname].text_digest != new[qualname].text_digest:
+                pairs.append(_Pair(file, qualname, new[qualname].kind, _Loose(file, old[qualname]).view(file.before), _Loose(file, new[qualname]).view(file.after)))
+        pairs += _module_pair(file)
+    intact = {(loose.scope.kind, loose.scope.body_digest()) for loose in removed}
+    moved_intact = {(loose.scope.kind, loose.scope.body_digest()) for loose in added} & intact
+    removed = [loose for loose in removed if (loose.scope.kind, loose.scope.body_digest()) not in moved_intact]
+    added = [loose for loose in added if (loose.scope.kind, loose.scope.body_digest()) not in moved_intact]
+    by_name = Counter((loose.scope.kind, loose.scope.name) for loose in removed)
+    removed_by_name = {(loose.scope.kind, loose.scope.name): loose for loose in removed if by_name[(loose.scope.kind, loose.scope.name)] == 1}
+    moved: set[int] = set()
+    for loose in added:
+        twin = removed_by_name.pop((loose.scope.kind, loose.scope.name), None)
+        if twin is None:
+            pairs.append(_Pair(loose.file, loose.scope.qualname, loose.scope.kind, _ABSENT, loose.view(loose.file.after)))
+        else:
+            moved.add(id(twin))
+            pairs.append(_Pair(loose.file, loose.scope.qualname, loose.scope.kind, twin.view(twin.file.before), loose.view(loose.file.after)))
+    gone = [loose for loose in removed if id(loose) not in moved]
+    pairs += [_Pair(loose.file, loose.scope.qualname, loose.scope.kind, loose.view(loose.file.before), _ABSENT) for loose in gone]
+    return pairs, frozenset(loose.scope.name for loose in gone if loose.scope.kind == "function")
+
+
+def _apply_config(findings: list[Finding], config: Config) -> tuple[Finding, ...]:
+    kept = []
+    for finding in findings:
+        if finding_selected(config.ignored_here(finding.path), finding):
+            continue
+        override = severity_override(config, finding)
+        kept.append(finding if override is None else dataclasses.replace(finding, severity=override))
+    return tuple(sorted(kept, key=lambda f: (f.path, f.line, f.rule)))
+
+
+def check(change: Change, config: Config, rules: RuleSet) -> Report:
+    """Score `change` with the `rules` that `config` selects. Raises `ConfigError` for selectors
+    that name no rule."""
+    started = time.perf_counter()
+    active = rules.configured(config)
+    statuses: list[FileStatus] = []
+    files: list[_File] = []
+    for pair in change.files:
+        if config.is_excluded(pair.path):
+            continue
+        try:
+            file = _prepare(pair, config)
+        except SkippedFile as exc:  # Per-file boundary: an unreadable file becomes a notice, not a crash.
+            statuses.append(FileStatus(pair.path, "skipped", 0, 0, reason=str(exc)))
+            continue
+        files.append(file)
+        statuses.append(file.status())
+    pairs, removed_functions = _pair_scopes(files)
+    facts = ChangeFacts(removed_functions)
+    findings: list[Finding] = []
+    for file in files:
+        diff = file.diff()
+        for rule in active.file_rules:
+            findings.extend(rule.check(diff))
+    for pair in pairs:
+        scope = ScopeDiff(pair.file.pair.path, pair.qualname, pair.kind, pair.before, pair.after, pair.file.is_test_file, pair.file.line_map, facts)
+        for scope_rule in active.scope_rules:
+            findings.extend(scope_rule.check(scope))
+    for composite in active.composite_rules:
+        findings.extend(composite.check(list(findings)))
+    metrics = {
+        "files_changed": len(change.files),
+        "files_analysed": sum(1 for s in statuses if s.state == "analysed"),
+        "scopes_analysed": len(pairs),
+        "added_lines": sum(s.added_lines for s in statuses),
+        "removed_lines": sum(s.removed_lines for s in statuses),
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+    return judge(_apply_config(findings, config), tuple(sorted(statuses, key=lambda s: s.path)), metrics, config)

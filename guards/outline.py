@@ -1,0 +1,130 @@
+"""The cheap first pass over one side of a file: `ast` finds the scopes and their source spans.
+
+libcst is about ten times slower to parse than `ast`, so the guard never hands it a whole file.
+An outline cuts a module into top-level *segments* (a def, a class, or a run of statements that
+share lines) and names every scope by its qualified name; the changed scopes are found by
+comparing their text, and only their segments are parsed again with libcst (see `guards.scope`).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+ScopeKind = Literal["module", "class", "function"]
+MODULE_SCOPE = "<module>"
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Lines `first_line..last_line` (1-based, inclusive) holding whole top-level statements."""
+
+    index: int
+    first_line: int
+    last_line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeOutline:
+    """A class or function found by `ast`: where it is and a digest of its text."""
+
+    qualname: str
+    name: str
+    kind: ScopeKind
+    segment: int
+    first_line: int
+    last_line: int
+    text_digest: str
+    node: Definition = field(compare=False, repr=False)
+
+    def body_digest(self) -> str:
+        """Digest of the structure without the name, to recognise a scope moved or renamed intact."""
+        return digest(ast.dump(ast.Module(body=self.node.body, type_ignores=[])))
+
+
+def child_definitions(node: ast.AST) -> list[Definition]:
+    """Definitions nested in `node`, in source order, without descending into them."""
+    found: list[Definition] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, _DEFINITIONS):
+            found.append(child)
+        else:
+            found.extend(child_definitions(child))
+    return found
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Second and later definitions of a name in one parent get `#2`, `#3`…, as in `guards.scope`."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return unique
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators = node.decorator_list if isinstance(node, _DEFINITIONS) else []
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+@dataclass(slots=True)
+class Outline:
+    """One side of one file. `parse` raises `SyntaxError` (and `ValueError` for NUL bytes)."""
+
+    source: str
+    lines: list[str]
+    segments: list[Segment]
+    prelude: str
+    prelude_lines: int
+    scopes: dict[str, ScopeOutline]
+    module_statements: list[tuple[str, int]]
+
+    @classmethod
+    def parse(cls, source: str) -> Outline:
+        tree = ast.parse(source)
+        lines = source.splitlines()
+        segments: list[Segment] = []
+        spans: list[tuple[int, int, list[ast.stmt]]] = []
+        for statement in tree.body:
+            first, last = _first_line(statement), statement.end_lineno or statement.lineno
+            if spans and first <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(last, spans[-1][1]), [*spans[-1][2], statement])
+            else:
+                spans.append((first, last, [statement]))
+        scopes: dict[str, ScopeOutline] = {}
+        module_statements: list[tuple[str, int]] = []
+        prelude: list[str] = []
+        for index, (first, last, statements) in enumerate(spans):
+            text = "\n".join(lines[first - 1 : last]) + "\n"
+            segments.append(Segment(index, first, last, text))
+            if any(isinstance(s, _DEFINITIONS) for s in statements) and len(statements) == 1:
+                continue
+            module_statements.append((digest(text), index))
+            if all(isinstance(s, ast.Import | ast.ImportFrom) for s in statements):
+                prelude.append(text)
+        top_level = [(span[2][0], i) for i, span in enumerate(spans) if len(span[2]) == 1 and isinstance(span[2][0], _DEFINITIONS)]
+        outline = cls(source, lines, segments, "".join(prelude), sum(p.count("\n") for p in prelude), scopes, module_statements)
+        outline._add_scopes("", [node for node, _ in top_level], [index for _, index in top_level])
+        return outline
+
+    def _add_scopes(self, parent: str, siblings: list[Definition], segments: list[int]) -> None:
+        names = unique_names([sibling.name for sibling in siblings])
+        for sibling, name, segment in zip(siblings, names, segments, strict=True):
+            qualname = f"{parent}.{name}" if parent else name
+            first, last = _first_line(sibling), sibling.end_lineno or sibling.lineno
+            text = "\n".join(line.rstrip() for line in self.lines[first - 1 : last])
+            kind: ScopeKind = "class" if isinstance(sibling, ast.ClassDef) else "function"
+            self.scopes[qualname] = ScopeOutline(qualname, sibling.name, kind, segment, first, last, digest(text), sibling)
+            children = child_definitions(sibling)
+            self._add_scopes(qualname, children, [segment] * len(children))

@@ -1,0 +1,277 @@
+"""The precise second pass: changed segments parsed with libcst, and one scope compared across a change.
+
+A construct counts as *added* when the after-scope has it and the before-scope has no
+structurally equal twin (see `structural_key`): comparison is by structure, not by lines, so
+reformatting and moves do not create findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator
+from typing import Any
+from dataclasses import dataclass
+from functools import cached_property
+
+import libcst as cst
+import libcst.matchers as m
+from libcst import MetadataDependent
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedName, QualifiedNameProvider
+
+from guards.findings import Finding, RuleMeta, Severity
+from guards.linemap import LineMap
+from guards.outline import Outline, ScopeKind, Segment, unique_names
+
+# Nodes that only carry layout: skipped by the structural key and by the walk over a scope.
+_LAYOUT = (
+    cst.SimpleWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Newline,
+    cst.Comment,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.Comma,
+    cst.Semicolon,
+)
+Definition = cst.FunctionDef | cst.ClassDef
+StructuralKey = tuple[object, ...]
+
+
+def nested_definitions(node: cst.CSTNode) -> list[Definition]:
+    """Definitions inside `node`, in source order, without descending into them (as `guards.outline`)."""
+    found: list[Definition] = []
+    for child in node.children:
+        if isinstance(child, Definition):
+            found.append(child)
+        elif not isinstance(child, _LAYOUT):
+            found.extend(nested_definitions(child))
+    return found
+
+
+class ParsedSegment(MetadataDependent):
+    """A top-level segment parsed with libcst behind the file's imports, so qualified names resolve.
+
+    Metadata is resolved on first use: most segments never need qualified names.
+    """
+
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+
+    def __init__(self, outline: Outline, segment: Segment) -> None:
+        super().__init__()
+        self.wrapper = MetadataWrapper(cst.parse_module(outline.prelude + segment.text))
+        self._line_offset = segment.first_line - 1 - outline.prelude_lines
+        self._prelude_lines = outline.prelude_lines
+
+    def _metadata(self, provider: type[PositionProvider] | type[QualifiedNameProvider], node: cst.CSTNode) -> Any:
+        if provider not in self.metadata:
+            self.metadata = {**self.metadata, provider: self.wrapper.resolve(provider)}
+        return self.get_metadata(provider, node)
+
+    def _start_line(self, node: cst.CSTNode) -> int:
+        position: CodeRange = self._metadata(PositionProvider, node)
+        return position.start.line
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int]:
+        """1-based first and last line of `node` in the file."""
+        position: CodeRange = self._metadata(PositionProvider, node)
+        return position.start.line + self._line_offset, position.end.line + self._line_offset
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        names: Collection[QualifiedName] = self._metadata(QualifiedNameProvider, node)
+        return {name.name for name in names}
+
+    @cached_property
+    def statements(self) -> list[cst.BaseStatement]:
+        """The segment's own statements, without the import prelude."""
+        return [s for s in self.wrapper.module.body if self._start_line(s) > self._prelude_lines]
+
+    @cached_property
+    def definitions(self) -> dict[str, Definition]:
+        """The segment's definition (key "") and everything nested in it, by qualified name relative to it."""
+        (top,) = self.statements
+        assert isinstance(top, Definition)
+        found: dict[str, Definition] = {"": top}
+        pending: list[tuple[str, Definition]] = [("", top)]
+        while pending:
+            prefix, node = pending.pop()
+            children = nested_definitions(node)
+            for child, name in zip(children, unique_names([c.name.value for c in children]), strict=True):
+                qualname = f"{prefix}.{name}" if prefix else name
+                found[qualname] = child
+                pending.append((qualname, child))
+        return found
+
+
+def structural_key(node: cst.CSTNode) -> StructuralKey:
+    """What a node *is*, without layout: whitespace, comments, parentheses, commas and quoting are ignored.
+
+    A one-line suite (`if x: return`) and an indented block have the same key.
+    """
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        return ("str", node.evaluated_value)
+    if isinstance(node, cst.Name | cst.Integer | cst.Float | cst.Imaginary):
+        return (type(node).__name__, node.value)
+    if isinstance(node, cst.IndentedBlock | cst.SimpleStatementSuite):
+        return ("block", *(structural_key(s) for s in _flat_statements(node.body)))
+    return (type(node).__name__, *(structural_key(c) for c in node.children if not isinstance(c, _LAYOUT)))
+
+
+def _flat_statements(statements: Collection[cst.CSTNode]) -> Iterator[cst.CSTNode]:
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        else:
+            yield statement
+
+
+class ScopeView:
+    """One side of a scope: its libcst roots and the nodes that belong to it, nested scopes excluded.
+
+    The roots are parsed on first use, so a scope that no rule looks into costs no libcst parse.
+    An absent side is a view with no roots, so that "added" and "removed" need no special case.
+    """
+
+    def __init__(self, load: Callable[[], list[tuple[ParsedSegment, cst.CSTNode]]] | None = None) -> None:
+        self._load = load
+        self.exists = load is not None
+
+    @cached_property
+    def roots(self) -> list[tuple[ParsedSegment, cst.CSTNode]]:
+        return self._load() if self._load is not None else []
+
+    @cached_property
+    def _walk(self) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.CSTNode], dict[cst.CSTNode, ParsedSegment]]:
+        nodes: list[cst.CSTNode] = []
+        parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        segments: dict[cst.CSTNode, ParsedSegment] = {}
+        for segment, root in self.roots:
+            pending = [root]
+            while pending:
+                node = pending.pop()
+                nodes.append(node)
+                segments[node] = segment
+                children = [c for c in node.children if not isinstance(c, _LAYOUT) and not isinstance(c, Definition)]
+                for child in reversed(children):
+                    parents[child] = node
+                    pending.append(child)
+        return nodes, parents, segments
+
+    @property
+    def nodes(self) -> list[cst.CSTNode]:
+        """Every node of the scope in source order; a definition's own decorators and signature included."""
+        return self._walk[0]
+
+    @property
+    def definition(self) -> Definition:
+        (segment_and_root,) = self.roots
+        root = segment_and_root[1]
+        assert isinstance(root, Definition)
+        return root
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self._walk[1].get(node)
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        parent = self.parent(node)
+        while parent is not None:
+            yield parent
+            parent = self.parent(parent)
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int]:
+        return self._walk[2][node].span(node)
+
+    def owns(self, node: cst.CSTNode) -> bool:
+        return node in self._walk[2]
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        return self._walk[2][node].qualified_names(node)
+
+    def find(self, matcher: m.BaseMatcherNode) -> list[cst.CSTNode]:
+        return [node for node in self.nodes if m.matches(node, matcher)]
+
+    def keys(self, matcher: m.BaseMatcherNode) -> Counter[StructuralKey]:
+        return Counter(structural_key(node) for node in self.find(matcher))
+
+    def contains(self, node: cst.CSTNode) -> bool:
+        """Whether this side has a node structurally equal to `node` (from either side)."""
+        key = structural_key(node)
+        return any(structural_key(own) == key for own in self.nodes if type(own) is type(node))
+
+
+def _without_twins(nodes: list[cst.CSTNode], others: Counter[StructuralKey]) -> list[cst.CSTNode]:
+    remaining = Counter(others)
+    unmatched = []
+    for node in nodes:
+        key = structural_key(node)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            unmatched.append(node)
+    return unmatched
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeFacts:
+    """What rules may know about the change as a whole, beyond the scope they look at."""
+
+    removed_definitions: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)
+class ScopeDiff:
+    """One scope (by qualified name) before and after the change; what rules look at."""
+
+    path: str
+    qualname: str
+    kind: ScopeKind
+    before: ScopeView
+    after: ScopeView
+    is_test_file: bool
+    line_map: LineMap
+    facts: ChangeFacts
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Lines of `node` in the new file; a before-side node is placed at the nearest new line."""
+        if self.after.owns(node):
+            return self.after.span(node)
+        first, last = self.before.span(node)
+        start = self.line_map.to_after(first)
+        return start, max(start, self.line_map.to_after(last))
+
+    def finding(
+        self, rule: RuleMeta, node: cst.CSTNode, message: str, severity: Severity | None = None
+    ) -> Finding:
+        line, end_line = self.span(node)
+        return Finding(
+            rule=rule.id,
+            name=rule.name,
+            category=rule.category,
+            severity=severity or rule.severity,
+            path=self.path,
+            line=line,
+            end_line=end_line,
+            message=message,
+            suggestion=rule.suggestion,
+            scope=self.qualname,
+        )
+
+    @property
+    def status(self) -> str:
+        if not self.before.exists:
+            return "added"
+        return "removed" if not self.after.exists else "changed"
+
+    @property
+    def is_test(self) -> bool:
+        """A test function (pytest conventions) in a test file."""
+        return self.is_test_file and self.kind == "function" and self.qualname.rsplit(".", 1)[-1].startswith("test")
+
+    def added(self, matcher: m.BaseMatcherNode) -> list[cst.CSTNode]:
+        """After-side nodes matching `matcher` with no structurally equal twin before."""
+        return _without_twins(self.after.find(matcher), self.before.keys(matcher))
+
+    def removed(self, matcher: m.BaseMatcherNode) -> list[cst.CSTNode]:
+        """Before-side nodes matching `matcher` with no structurally equal twin after."""
+        return _without_twins(self.before.find(matcher), self.after.keys(matcher))

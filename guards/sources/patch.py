@@ -1,0 +1,103 @@
+"""Changes given as a unified diff, applied with `git apply` to a copy of the files it touches.
+
+The base is a git revision or a directory; neither is modified.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from guards.change import Change, FilePair, is_python_path, normalise_path
+from guards.errors import PatchError
+from guards.sources.git import GitRepository
+
+_GIT_HEADER = re.compile(r"^diff --git (?:\"?a/)(.+?)\"? (?:\"?b/)(.+?)\"?$")
+_OLD_FILE = re.compile(r"^--- (?:a/)?(.+?)(?:\t.*)?$")
+_NEW_FILE = re.compile(r"^\+\+\+ (?:b/)?(.+?)(?:\t.*)?$")
+_DEV_NULL = "/dev/null"
+
+
+def touched_paths(patch: str) -> tuple[set[str], set[str]]:
+    """The paths a patch reads (old side) and writes (new side), `/dev/null` left out."""
+    old_paths: set[str] = set()
+    new_paths: set[str] = set()
+    for line in patch.splitlines():
+        if header := _GIT_HEADER.match(line):
+            old_paths.add(header[1])
+            new_paths.add(header[2])
+        elif line.startswith("rename from ") or line.startswith("copy from "):
+            old_paths.add(line.split(" ", 2)[2])
+        elif line.startswith("rename to ") or line.startswith("copy to "):
+            new_paths.add(line.split(" ", 2)[2])
+        elif old := _OLD_FILE.match(line):
+            old_paths.add(old[1])
+        elif new := _NEW_FILE.match(line):
+            new_paths.add(new[1])
+    if not old_paths and not new_paths:
+        raise PatchError("the patch names no files: is it a unified diff?")
+    old_paths.discard(_DEV_NULL)
+    new_paths.discard(_DEV_NULL)
+    return {normalise_path(p) for p in old_paths}, {normalise_path(p) for p in new_paths}
+
+
+def read_patch(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PatchError(f"cannot read patch {path}: {exc}") from exc
+
+
+def _apply(patch: str, base_file: Callable[[str], bytes | None]) -> Change:
+    old_paths, new_paths = touched_paths(patch)
+    with tempfile.TemporaryDirectory(prefix="ratchet-patch-") as scratch:
+        root = Path(scratch)
+        befores: dict[str, bytes] = {}
+        for path in sorted(old_paths):
+            content = base_file(path)
+            if content is None:
+                raise PatchError(f"the patch changes {path}, which the base does not have")
+            befores[path] = content
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(content)
+        result = subprocess.run(
+            ["git", "apply", "--whitespace=nowarn", "--unsafe-paths", "-"],
+            cwd=root,
+            input=patch.encode(),
+            capture_output=True,
+            check=False,
+            # Outside a repository `git apply` acts like `patch`; the ceiling stops it finding one above.
+            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)},
+        )
+        if result.returncode != 0:
+            reason = result.stderr.decode(errors="replace").strip().splitlines()
+            raise PatchError(f"the patch does not apply: {reason[0] if reason else 'git apply failed'}")
+        pairs = []
+        for path in sorted(old_paths | new_paths):
+            if not is_python_path(path):
+                continue
+            after_file = root / path
+            after = after_file.read_bytes() if after_file.is_file() else None
+            before = befores[path] if path in befores else None
+            if before != after:
+                pairs.append(FilePair(path, before, after))
+    return Change.of(pairs)
+
+
+def patch_change_on_revision(repository: GitRepository, revision: str, patch: str) -> Change:
+    commit = repository.resolve(revision)
+    old_paths, _ = touched_paths(patch)
+    present = repository.git("ls-tree", "-r", "--name-only", "-z", commit, "--", *sorted(old_paths)).decode()
+    existing = set(present.split("\0")) - {""}
+    blobs = dict(zip(sorted(existing), repository.read_blobs([f"{commit}:{p}" for p in sorted(existing)]), strict=True))
+    return _apply(patch, lambda path: blobs[path] if path in blobs else None)
+
+
+def patch_change_on_directory(base: Path, patch: str) -> Change:
+    if not base.is_dir():
+        raise PatchError(f"{base} is not a directory")
+    return _apply(patch, lambda path: (base / path).read_bytes() if (base / path).is_file() else None)

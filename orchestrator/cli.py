@@ -1,0 +1,121 @@
+"""The `ratchet` command line.
+
+This is the CLI's error boundary: `GuardError` (and the loop's own errors) become one line on
+stderr and exit code 2; a reject is exit code 1; accept is 0.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from guards import Change, GitRepository, GuardError, RuleSet, check, directory_change, renderer
+from guards.sources.patch import patch_change_on_directory, patch_change_on_revision, read_patch
+from orchestrator.project import read_config
+
+app = typer.Typer(
+    name="ratchet",
+    help="A harness-level loop for coding agents, with a guard that rejects changes trading invariants for local defenses.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+EXIT_ACCEPT, EXIT_REJECT, EXIT_USAGE = 0, 1, 2
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    markdown = "markdown"
+    feedback = "feedback"
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line error and return the exit to raise: the CLI's only way out on bad input."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"ratchet: error: {message}", markup=False)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _load_change(
+    repo: Path, base: str | None, head: str | None, staged: bool, before: Path | None, after: Path | None, patch: Path | None
+) -> tuple[Change, Path]:
+    """The change the options describe, and the directory whose `pyproject.toml` configures the check."""
+    if after is not None:
+        if before is None or patch is not None or head is not None or staged or base is not None:
+            raise fail("--after goes with --before only")
+        return directory_change(before, after), after
+    if patch is not None:
+        if head is not None or staged:
+            raise fail("--patch goes with --base REV or --before DIR, not --head or --staged")
+        text = read_patch(patch)
+        if before is not None:
+            if base is not None:
+                raise fail("--patch takes either --base or --before, not both")
+            return patch_change_on_directory(before, text), before
+        repository = GitRepository.open(repo)
+        return patch_change_on_revision(repository, base or "HEAD", text), repository.root
+    if before is not None:
+        raise fail("--before needs --after DIR or --patch FILE")
+    repository = GitRepository.open(repo)
+    if head is not None:
+        if staged:
+            raise fail("--head and --staged exclude each other")
+        return repository.revision_change(base or "HEAD", head), repository.root
+    if staged:
+        return repository.staged_change(base or "HEAD"), repository.root
+    return repository.worktree_change(base or "HEAD"), repository.root
+
+
+@app.command("check")
+def check_command(
+    repo: Annotated[Path, typer.Option(help="The git repository to check.")] = Path("."),
+    base: Annotated[str | None, typer.Option(help="Base revision (default HEAD).")] = None,
+    head: Annotated[str | None, typer.Option(help="Compare --base with this revision instead of the work tree.")] = None,
+    staged: Annotated[bool, typer.Option(help="Check the index against --base: what a commit would record.")] = False,
+    before: Annotated[Path | None, typer.Option(help="Directory tree before the change (with --after or --patch).")] = None,
+    after: Annotated[Path | None, typer.Option(help="Directory tree after the change.")] = None,
+    patch: Annotated[Path | None, typer.Option(help="A unified diff applied to --base (or to --before DIR).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+) -> None:
+    """Score a change for fallbacks, removed invariants and weakened tests. Exit 0 accept, 1 reject, 2 error."""
+    try:
+        change, root = _load_change(repo, base, head, staged, before, after, patch)
+        config = read_config(root)
+        report = check(change, config, RuleSet.default())
+    except GuardError as exc:  # CLI boundary: bad input is one line on stderr and exit 2.
+        raise fail(str(exc)) from exc
+    if report.is_empty and format is OutputFormat.text:
+        typer.echo("nothing to check: the change touches no Python files")
+        raise typer.Exit(EXIT_ACCEPT)
+    sys.stdout.write(renderer(format.value)(report))
+    raise typer.Exit(EXIT_ACCEPT if report.verdict == "accept" else EXIT_REJECT)
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """List the rules: id, name, category, default severity."""
+    for rule in RuleSet.default().rules:
+        meta = rule.meta
+        typer.echo(f"{meta.id}  {meta.name:<28} {meta.category.value:<12} {meta.severity.value}")
+
+
+@app.command("rule")
+def rule_command(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id (FB001) or name.")]) -> None:
+    """Print one rule's documentation."""
+    try:
+        rule = RuleSet.default().get(rule_id)
+    except KeyError:
+        raise fail(f"no rule {rule_id!r}; `ratchet rules` lists them") from None
+    meta = rule.meta
+    typer.echo(f"# {meta.id} {meta.name}\n\ncategory: {meta.category.value}, default severity: {meta.severity.value}\n")
+    typer.echo(rule.documentation())
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,20 @@
+"""Reading a checked project's settings: the one place `[tool.ratchet]` is read from disk."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from guards import Config, ConfigError, load_config
+
+
+def read_config(root: Path) -> Config:
+    """`[tool.ratchet]` of `root/pyproject.toml`; defaults when the file or the table is absent."""
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return Config()
+    try:
+        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: {exc}") from exc
+    return load_config(document.get("tool", {}).get("ratchet", {}))
