@@ -27,9 +27,9 @@ class RuleSet:
 
     @classmethod
     def default(cls) -> RuleSet:
-        from guards.rules import BUILTIN_RULES
+        from guards.rules import builtin_rules
 
-        return cls(tuple(rule() for rule in BUILTIN_RULES))
+        return cls(tuple(rule() for rule in builtin_rules()))
 
     def get(self, id_or_name: str) -> Rule:
         """Raises `KeyError` naming what was asked for."""

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from guards.change import Change, FilePair
 from guards.findings import Finding, RuleMeta
 from guards.linemap import LineMap
 from guards.scope import ScopeDiff
@@ -29,6 +30,10 @@ class Example:
     before: str
     after: str
     path: str = "app/service.py"
+
+    def change(self) -> Change:
+        """The example as a change; an empty side is a file that does not exist on that side."""
+        return Change.of([FilePair(self.path, self.before.encode() or None, self.after.encode() or None)])
 
 
 @dataclass(frozen=True, slots=True)

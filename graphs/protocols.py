@@ -1,0 +1,134 @@
+"""The three roles the loop calls, as protocols, and the values that cross between them.
+
+`graphs` knows workers, judges and orchestrators only through these; `orchestrator` provides the
+implementations (one per file) and tests provide small doubles. Everything here is a frozen value
+that survives a checkpoint (plain data, JSON-serialisable through `dataclasses.asdict`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Route(enum.StrEnum):
+    """What the orchestrator may decide after an iteration."""
+
+    ACCEPT = "accept"
+    CONTINUE = "continue"
+    RESTART = "restart"
+    REASSIGN = "reassign"
+    ABANDON = "abandon"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens and cost of one or more model calls."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens, self.cost_usd + other.cost_usd)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """A task as the user gave it."""
+
+    task_id: str
+    instruction: str
+    test_command: str
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A worker's conversation, opaque to the graph: the worker puts in `state` whatever it needs to
+    continue (e.g. the Messages API history, or an external agent's session id)."""
+
+    worker: str
+    number: int
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRequest:
+    """One call of a worker: `message` is the task prompt (fresh session) or the feedback (continue)."""
+
+    task: TaskSpec
+    workspace: Path
+    session: Session
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What a worker returns when it stops: the session to continue, a summary, and its usage."""
+
+    session: Session
+    summary: str
+    usage: Usage
+
+
+class Worker(Protocol):
+    name: str
+
+    def attempt(self, request: AttemptRequest) -> Attempt: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TestRun:
+    passed: bool
+    exit_code: int
+    output: str
+    timed_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a judge sees of one iteration."""
+
+    task: TaskSpec
+    diff: str
+    tests: TestRun
+    guard_verdict: str
+    guard_feedback: str
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeVerdict:
+    done: bool
+    reason: str
+    usage: Usage = Usage()
+
+
+class Judge(Protocol):
+    def judge(self, evidence: Evidence) -> JudgeVerdict: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    route: Route
+    reason: str
+    usage: Usage = Usage()
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the orchestrator decides on: the latest iteration's outcome, the history of guard
+    findings (rule ids per iteration), what the budget still allows, and the routes it may take."""
+
+    iteration: int
+    tests_passed: bool
+    guard_verdict: str
+    judge_done: bool
+    judge_reason: str
+    findings_history: tuple[tuple[str, ...], ...]
+    allowed: frozenset[Route]
+
+
+class Orchestrator(Protocol):
+    def decide(self, situation: Situation) -> Decision: ...
