@@ -7,6 +7,7 @@ first looks; then the rules run and the configuration shapes their findings into
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import time
@@ -14,6 +15,8 @@ import tokenize
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+
+import libcst as cst
 
 from guards.change import Change, FilePair
 from guards.config import Config
@@ -23,7 +26,7 @@ from guards.outline import MODULE_SCOPE, Outline, ScopeOutline
 from guards.registry import RuleSet, finding_selected, severity_override
 from guards.report import FileStatus, Report, judge
 from guards.rules.base import FileDiff
-from guards.scope import ChangeFacts, ParsedSegment, ScopeDiff, ScopeView
+from guards.scope import ChangeFacts, ParsedSource, ScopeDiff, ScopeView, SegmentNode
 
 
 class SkippedFile(Exception):
@@ -50,24 +53,49 @@ def _line_counts(before: str, after: str) -> tuple[int, int]:
 
 
 class _Side:
-    """One side of one file: its outline and, on demand, its segments parsed with libcst."""
+    """One side of one file: its outline and, on demand, its segments parsed with libcst.
+
+    When the segments the check needs cover much of the file, the file is parsed once as a whole;
+    otherwise each needed segment is parsed on its own behind the import prelude.
+    """
+
+    WHOLE_FILE_SHARE = 0.4
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.outline = Outline.parse(text)
-        self._parsed: dict[int, ParsedSegment] = {}
+        self.needed: set[int] = set()
+        self._nodes: dict[int, SegmentNode] = {}
 
-    def segment(self, index: int) -> ParsedSegment:
-        if index not in self._parsed:
-            self._parsed[index] = ParsedSegment(self.outline, self.outline.segments[index])
-        return self._parsed[index]
+    @cached_property
+    def _whole(self) -> ParsedSource | None:
+        segments = self.outline.segments
+        needed_lines = sum(segments[i].last_line - segments[i].first_line + 1 for i in self.needed)
+        if needed_lines < self.WHOLE_FILE_SHARE * max(len(self.outline.lines), 1):
+            return None
+        return ParsedSource.whole(self.outline)
+
+    def node(self, index: int) -> SegmentNode:
+        if index not in self._nodes:
+            whole = self._whole
+            source = whole if whole is not None else ParsedSource.segment(self.outline, self.outline.segments[index])
+            statement = source.statements[index] if whole is not None else source.statements[0]
+            self._nodes[index] = SegmentNode(source, statement)
+        return self._nodes[index]
 
     def view(self, scope: ScopeOutline) -> ScopeView:
         relative = scope.qualname.partition(".")[2]
-        return ScopeView(lambda: [(self.segment(scope.segment), self.segment(scope.segment).definitions[relative])])
+        self.needed.add(scope.segment)
+
+        def load() -> list[tuple[ParsedSource, cst.CSTNode]]:
+            node = self.node(scope.segment)
+            return [(node.source, node.definitions[relative])]
+
+        return ScopeView(load)
 
     def module_view(self, segments: list[int]) -> ScopeView:
-        return ScopeView(lambda: [(self.segment(i), s) for i in segments for s in self.segment(i).statements])
+        self.needed.update(segments)
+        return ScopeView(lambda: [(self.node(i).source, self.node(i).statement) for i in segments])
 
 
 _ABSENT = ScopeView()
@@ -144,8 +172,9 @@ def _module_pair(file: _File) -> list[_Pair]:
         return []
     gone = old - new
     came = new - old
-    before = file.before.module_view([i for d, i in file.before.outline.module_statements if gone[d]]) if file.before and gone else _ABSENT
-    after = file.after.module_view([i for d, i in file.after.outline.module_statements if came[d]]) if file.after and came else _ABSENT
+    # A side that exists keeps a (possibly empty) view, so the scope reads as changed, not added or removed.
+    before = file.before.module_view([i for d, i in file.before.outline.module_statements if gone[d]]) if file.before else _ABSENT
+    after = file.after.module_view([i for d, i in file.after.outline.module_statements if came[d]]) if file.after else _ABSENT
     return [_Pair(file, MODULE_SCOPE, "module", before, after)]
 
 
@@ -187,6 +216,26 @@ def _pair_scopes(files: list[_File]) -> tuple[list[_Pair], frozenset[str]]:
     return pairs, frozenset(loose.scope.name for loose in gone if loose.scope.kind == "function")
 
 
+def _called_by_changed_tests(files: list[_File]) -> frozenset[str]:
+    """Names called (`f(...)`, `obj.f(...)`) by test functions that the change adds or edits."""
+    names: set[str] = set()
+    for file in files:
+        if not file.is_test_file or file.after is None:
+            continue
+        old = file.before.outline.scopes if file.before else {}
+        for qualname, scope in file.after.outline.scopes.items():
+            if scope.kind != "function" or not scope.name.startswith("test"):
+                continue
+            if qualname in old and old[qualname].text_digest == scope.text_digest:
+                continue
+            for node in ast.walk(scope.node):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    names.add(node.func.id)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    names.add(node.func.attr)
+    return frozenset(names)
+
+
 def _apply_config(findings: list[Finding], config: Config) -> tuple[Finding, ...]:
     kept = []
     for finding in findings:
@@ -195,6 +244,18 @@ def _apply_config(findings: list[Finding], config: Config) -> tuple[Finding, ...
         override = severity_override(config, finding)
         kept.append(finding if override is None else dataclasses.replace(finding, severity=override))
     return tuple(sorted(kept, key=lambda f: (f.path, f.line, f.rule)))
+
+
+def _check_file(file: _File, scopes: list[_Pair], facts: ChangeFacts, rules: RuleSet) -> list[Finding]:
+    findings: list[Finding] = []
+    diff = file.diff()
+    for rule in rules.file_rules:
+        findings.extend(rule.check(diff))
+    for pair in scopes:
+        scope = ScopeDiff(file.pair.path, pair.qualname, pair.kind, pair.before, pair.after, file.is_test_file, file.line_map, facts)
+        for scope_rule in rules.scope_rules:
+            findings.extend(scope_rule.check(scope))
+    return findings
 
 
 def check(change: Change, config: Config, rules: RuleSet) -> Report:
@@ -215,16 +276,14 @@ def check(change: Change, config: Config, rules: RuleSet) -> Report:
         files.append(file)
         statuses.append(file.status())
     pairs, removed_functions = _pair_scopes(files)
-    facts = ChangeFacts(removed_functions)
+    facts = ChangeFacts(removed_functions, _called_by_changed_tests(files))
     findings: list[Finding] = []
     for file in files:
-        diff = file.diff()
-        for rule in active.file_rules:
-            findings.extend(rule.check(diff))
-    for pair in pairs:
-        scope = ScopeDiff(pair.file.pair.path, pair.qualname, pair.kind, pair.before, pair.after, pair.file.is_test_file, pair.file.line_map, facts)
-        for scope_rule in active.scope_rules:
-            findings.extend(scope_rule.check(scope))
+        scopes = [p for p in pairs if p.file is file]
+        try:
+            findings.extend(_check_file(file, scopes, facts, active))
+        except cst.ParserSyntaxError as exc:  # Per-file boundary: libcst refusing what `ast` accepted.
+            statuses = [s if s.path != file.pair.path else FileStatus(s.path, "skipped", 0, 0, f"libcst cannot parse it: {exc.message}") for s in statuses]
     for composite in active.composite_rules:
         findings.extend(composite.check(list(findings)))
     metrics = {

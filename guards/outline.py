@@ -87,6 +87,7 @@ class Outline:
     segments: list[Segment]
     prelude: str
     prelude_lines: int
+    prelude_statements: int
     scopes: dict[str, ScopeOutline]
     module_statements: list[tuple[str, int]]
 
@@ -114,7 +115,7 @@ class Outline:
             if all(isinstance(s, ast.Import | ast.ImportFrom) for s in statements):
                 prelude.append(text)
         top_level = [(span[2][0], i) for i, span in enumerate(spans) if len(span[2]) == 1 and isinstance(span[2][0], _DEFINITIONS)]
-        outline = cls(source, lines, segments, "".join(prelude), sum(p.count("\n") for p in prelude), scopes, module_statements)
+        outline = cls(source, lines, segments, "".join(prelude), sum(p.count("\n") for p in prelude), len(prelude), scopes, module_statements)
         outline._add_scopes("", [node for node, _ in top_level], [index for _, index in top_level])
         return outline
 

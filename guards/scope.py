@@ -8,7 +8,7 @@ reformatting and moves do not create findings.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,28 +50,38 @@ def nested_definitions(node: cst.CSTNode) -> list[Definition]:
     return found
 
 
-class ParsedSegment(MetadataDependent):
-    """A top-level segment parsed with libcst behind the file's imports, so qualified names resolve.
+class ParsedSource(MetadataDependent):
+    """Source parsed with libcst: a whole file, or one top-level segment behind the file's imports
+    (so that qualified names resolve without parsing the rest). Which one is the caller's choice
+    of cost: a file whose changes cover most of it is cheaper to parse once.
 
-    Metadata is resolved on first use: most segments never need qualified names.
+    Metadata is resolved on first use: most parses never need positions or qualified names.
     """
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
 
-    def __init__(self, outline: Outline, segment: Segment) -> None:
+    def __init__(self, source: str, line_offset: int, first_statement: int) -> None:
         super().__init__()
-        self.wrapper = MetadataWrapper(cst.parse_module(outline.prelude + segment.text))
-        self._line_offset = segment.first_line - 1 - outline.prelude_lines
-        self._prelude_lines = outline.prelude_lines
+        self.wrapper = MetadataWrapper(cst.parse_module(source))
+        self._line_offset = line_offset
+        self._first_statement = first_statement
+
+    @classmethod
+    def whole(cls, outline: Outline) -> ParsedSource:
+        parsed = cls(outline.source, 0, 0)
+        assert len(parsed.statements) == len(outline.segments), "libcst and ast disagree on top-level statements"
+        return parsed
+
+    @classmethod
+    def segment(cls, outline: Outline, segment: Segment) -> ParsedSource:
+        parsed = cls(outline.prelude + segment.text, segment.first_line - 1 - outline.prelude_lines, outline.prelude_statements)
+        assert len(parsed.statements) == 1, "a segment is one top-level statement"
+        return parsed
 
     def _metadata(self, provider: type[PositionProvider] | type[QualifiedNameProvider], node: cst.CSTNode) -> Any:
         if provider not in self.metadata:
             self.metadata = {**self.metadata, provider: self.wrapper.resolve(provider)}
         return self.get_metadata(provider, node)
-
-    def _start_line(self, node: cst.CSTNode) -> int:
-        position: CodeRange = self._metadata(PositionProvider, node)
-        return position.start.line
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based first and last line of `node` in the file."""
@@ -83,14 +93,22 @@ class ParsedSegment(MetadataDependent):
         return {name.name for name in names}
 
     @cached_property
-    def statements(self) -> list[cst.BaseStatement]:
-        """The segment's own statements, without the import prelude."""
-        return [s for s in self.wrapper.module.body if self._start_line(s) > self._prelude_lines]
+    def statements(self) -> Sequence[cst.BaseStatement]:
+        """The top-level statements of the source, the import prelude left out."""
+        return self.wrapper.module.body[self._first_statement :]
+
+
+@dataclass(frozen=True)
+class SegmentNode:
+    """A top-level statement of a file, with the parse it belongs to."""
+
+    source: ParsedSource
+    statement: cst.BaseStatement
 
     @cached_property
     def definitions(self) -> dict[str, Definition]:
-        """The segment's definition (key "") and everything nested in it, by qualified name relative to it."""
-        (top,) = self.statements
+        """The statement's definition (key "") and everything nested in it, by qualified name relative to it."""
+        top = self.statement
         assert isinstance(top, Definition)
         found: dict[str, Definition] = {"": top}
         pending: list[tuple[str, Definition]] = [("", top)]
@@ -133,19 +151,19 @@ class ScopeView:
     An absent side is a view with no roots, so that "added" and "removed" need no special case.
     """
 
-    def __init__(self, load: Callable[[], list[tuple[ParsedSegment, cst.CSTNode]]] | None = None) -> None:
+    def __init__(self, load: Callable[[], list[tuple[ParsedSource, cst.CSTNode]]] | None = None) -> None:
         self._load = load
         self.exists = load is not None
 
     @cached_property
-    def roots(self) -> list[tuple[ParsedSegment, cst.CSTNode]]:
+    def roots(self) -> list[tuple[ParsedSource, cst.CSTNode]]:
         return self._load() if self._load is not None else []
 
     @cached_property
-    def _walk(self) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.CSTNode], dict[cst.CSTNode, ParsedSegment]]:
+    def _walk(self) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.CSTNode], dict[cst.CSTNode, ParsedSource]]:
         nodes: list[cst.CSTNode] = []
         parents: dict[cst.CSTNode, cst.CSTNode] = {}
-        segments: dict[cst.CSTNode, ParsedSegment] = {}
+        segments: dict[cst.CSTNode, ParsedSource] = {}
         for segment, root in self.roots:
             pending = [root]
             while pending:
@@ -188,8 +206,27 @@ class ScopeView:
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
         return self._walk[2][node].qualified_names(node)
 
+    @cached_property
+    def _by_type(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
+        index: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
+        for node in self.nodes:
+            index.setdefault(type(node), []).append(node)
+        return index
+
     def find(self, matcher: m.BaseMatcherNode) -> list[cst.CSTNode]:
-        return [node for node in self.nodes if m.matches(node, matcher)]
+        """Nodes of the scope that match, in source order; only nodes of the matcher's type are tried."""
+        types = _node_types(matcher)
+        if types is None:
+            return [node for node in self.nodes if m.matches(node, matcher)]
+        candidates = [node for t in types for node in self._by_type.get(t, [])]
+        if len(types) > 1:
+            order = self._order
+            candidates.sort(key=order.__getitem__)
+        return [node for node in candidates if m.matches(node, matcher)]
+
+    @cached_property
+    def _order(self) -> dict[cst.CSTNode, int]:
+        return {node: position for position, node in enumerate(self.nodes)}
 
     def keys(self, matcher: m.BaseMatcherNode) -> Counter[StructuralKey]:
         return Counter(structural_key(node) for node in self.find(matcher))
@@ -198,6 +235,18 @@ class ScopeView:
         """Whether this side has a node structurally equal to `node` (from either side)."""
         key = structural_key(node)
         return any(structural_key(own) == key for own in self.nodes if type(own) is type(node))
+
+
+def _node_types(matcher: m.BaseMatcherNode) -> list[type[cst.CSTNode]] | None:
+    """The node classes a matcher can match: each libcst matcher class is named after its node class.
+    `None` when the matcher is not tied to node types (e.g. `m.TypeOf`, `m.MatchIfTrue`)."""
+    if isinstance(matcher, m.OneOf):
+        types = [_node_types(option) for option in matcher.options]
+        return None if any(t is None for t in types) else [t for group in types if group for t in group]
+    node_class = vars(cst).get(type(matcher).__name__)
+    if isinstance(node_class, type) and issubclass(node_class, cst.CSTNode):
+        return [node_class]
+    return None
 
 
 def _without_twins(nodes: list[cst.CSTNode], others: Counter[StructuralKey]) -> list[cst.CSTNode]:
@@ -217,6 +266,9 @@ class ChangeFacts:
     """What rules may know about the change as a whole, beyond the scope they look at."""
 
     removed_definitions: frozenset[str]
+    # Names called by test functions the change adds or edits: a deleted test whose code under
+    # test they call was folded into them (e.g. into one parametrized test).
+    called_by_changed_tests: frozenset[str]
 
 
 @dataclass(frozen=True, eq=False)

@@ -26,10 +26,17 @@ def touched_paths(patch: str) -> tuple[set[str], set[str]]:
     """The paths a patch reads (old side) and writes (new side), `/dev/null` left out."""
     old_paths: set[str] = set()
     new_paths: set[str] = set()
+    section = ("", "")  # the paths of the current `diff --git` header
     for line in patch.splitlines():
         if header := _GIT_HEADER.match(line):
+            section = (header[1], header[2])
             old_paths.add(header[1])
             new_paths.add(header[2])
+        elif line.startswith("new file mode "):
+            # A git header names the path on both sides even when one side is absent.
+            old_paths.discard(section[0])
+        elif line.startswith("deleted file mode "):
+            new_paths.discard(section[1])
         elif line.startswith("rename from ") or line.startswith("copy from "):
             old_paths.add(line.split(" ", 2)[2])
         elif line.startswith("rename to ") or line.startswith("copy to "):
@@ -42,7 +49,10 @@ def touched_paths(patch: str) -> tuple[set[str], set[str]]:
         raise PatchError("the patch names no files: is it a unified diff?")
     old_paths.discard(_DEV_NULL)
     new_paths.discard(_DEV_NULL)
-    return {normalise_path(p) for p in old_paths}, {normalise_path(p) for p in new_paths}
+    try:
+        return {normalise_path(p) for p in old_paths}, {normalise_path(p) for p in new_paths}
+    except ValueError as exc:
+        raise PatchError(f"the patch names a path outside the base: {exc}") from exc
 
 
 def read_patch(path: Path) -> str:

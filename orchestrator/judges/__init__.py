@@ -1,0 +1,1 @@
+"""Judges: implementations of `graphs.protocols.Judge`, one per module."""

@@ -1,0 +1,1 @@
+"""Orchestrators: implementations of `graphs.protocols.Orchestrator`, one per module."""
