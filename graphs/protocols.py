@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from guards import Change
+
 
 class Route(enum.StrEnum):
     """What the orchestrator may decide after an iteration."""
@@ -132,3 +134,74 @@ class Situation:
 
 class Orchestrator(Protocol):
     def decide(self, situation: Situation) -> Decision: ...
+
+
+class Workspace(Protocol):
+    """Where one task's iterations happen: a checkout that starts at the base revision and moves
+    only by whole iterations. The last kept commit is the workspace's head; every method is safe to
+    repeat after a crash (a node that was interrupted reruns from its first line)."""
+
+    path: Path
+
+    def prepare(self) -> str:
+        """Create the workspace, or reset it, at the base revision; return the base commit."""
+        ...
+
+    def run_tests(self, command: str) -> TestRun: ...
+
+    def iteration_change(self) -> Change:
+        """The work since the last kept commit, as the guard reads it."""
+        ...
+
+    def iteration_diff(self) -> str: ...
+
+    def whole_change(self) -> Change:
+        """Everything since the base revision: what acceptance is about."""
+        ...
+
+    def whole_diff(self) -> str: ...
+
+    def keep(self, iteration: int) -> str:
+        """Commit the iteration (once, however often called); return the kept commit."""
+        ...
+
+    def roll_back(self) -> str:
+        """Discard everything since the last kept commit; return that commit."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one task may spend; `restarts_per_worker` fresh sessions before the task is reassigned."""
+
+    max_iterations: int = 10
+    max_tokens: int = 2_000_000
+    max_cost_usd: float = 20.0
+    max_seconds: float = 3600.0
+    restarts_per_worker: int = 2
+
+    def __post_init__(self) -> None:
+        if self.max_iterations < 1 or self.max_tokens < 1 or self.max_cost_usd <= 0 or self.max_seconds <= 0:
+            raise ValueError(f"a budget needs positive limits: {self}")
+        if self.restarts_per_worker < 0:
+            raise ValueError("restarts_per_worker cannot be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a task stands after an iteration, as far as the allowed routes depend on it."""
+
+    iterations: int
+    usage: Usage
+    elapsed_seconds: float
+    restarts: int
+    worker_index: int
+    roster_size: int
+    tests_passed: bool
+    guard_accepted: bool
+
+
+class RouteGate(Protocol):
+    """Which routes the harness permits: the orchestrator (rules or model) chooses among these."""
+
+    def allowed(self, progress: Progress) -> frozenset[Route]: ...

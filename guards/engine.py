@@ -64,37 +64,42 @@ class _Side:
     def __init__(self, text: str) -> None:
         self.text = text
         self.outline = Outline.parse(text)
-        self.needed: set[int] = set()
+        self.needed: set[tuple[int, int]] = set()
         self._nodes: dict[int, SegmentNode] = {}
 
     @cached_property
     def _whole(self) -> ParsedSource | None:
-        segments = self.outline.segments
-        needed_lines = sum(segments[i].last_line - segments[i].first_line + 1 for i in self.needed)
-        if needed_lines < self.WHOLE_FILE_SHARE * max(len(self.outline.lines), 1):
+        needed_lines = set()
+        for first, last in self.needed:
+            needed_lines.update(range(first, last + 1))
+        if len(needed_lines) < self.WHOLE_FILE_SHARE * max(len(self.outline.lines), 1):
             return None
         return ParsedSource.whole(self.outline)
 
     def node(self, index: int) -> SegmentNode:
+        """A top-level statement, from the whole-file parse or parsed on its own behind the prelude."""
         if index not in self._nodes:
             whole = self._whole
-            source = whole if whole is not None else ParsedSource.segment(self.outline, self.outline.segments[index])
-            statement = source.statements[index] if whole is not None else source.statements[0]
-            self._nodes[index] = SegmentNode(source, statement)
+            if whole is None:
+                source = ParsedSource.segment(self.outline, self.outline.segments[index])
+                self._nodes[index] = SegmentNode(source, source.statements[0])
+            else:
+                self._nodes[index] = SegmentNode(whole, whole.statements[index])
         return self._nodes[index]
 
     def view(self, scope: ScopeOutline) -> ScopeView:
-        relative = scope.qualname.partition(".")[2]
-        self.needed.add(scope.segment)
+        self.needed.add((scope.first_line, scope.last_line))
 
         def load() -> list[tuple[ParsedSource, cst.CSTNode]]:
+            if self._whole is None:
+                return [ParsedSource.scope(self.outline, scope)]
             node = self.node(scope.segment)
-            return [(node.source, node.definitions[relative])]
+            return [(node.source, node.definitions[scope.qualname.partition(".")[2]])]
 
         return ScopeView(load)
 
     def module_view(self, segments: list[int]) -> ScopeView:
-        self.needed.update(segments)
+        self.needed.update((self.outline.segments[i].first_line, self.outline.segments[i].last_line) for i in segments)
         return ScopeView(lambda: [(self.node(i).source, self.node(i).statement) for i in segments])
 
 
@@ -109,6 +114,7 @@ class _File:
     before: _Side | None
     after: _Side | None
     syntax_error: SyntaxError | None
+    before_syntax_error: SyntaxError | None
     is_test_file: bool
 
     @cached_property
@@ -135,12 +141,14 @@ def _prepare(pair: FilePair, config: Config) -> _File:
         except SyntaxError as exc:
             syntax_error = exc
     before = None
+    before_syntax_error = None
     if pair.before is not None and syntax_error is None:
         try:
             before = _Side(before_text)
-        except SyntaxError:
-            before = None  # An old side that never parsed: the new side is analysed as a new file.
-    return _File(pair, before_text, after_text, before, after, syntax_error, config.is_test_file(pair.path))
+        except SyntaxError as exc:
+            # An old side that never parsed: the new side is analysed as a new file, and the report says so.
+            before_syntax_error = exc
+    return _File(pair, before_text, after_text, before, after, syntax_error, before_syntax_error, config.is_test_file(pair.path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +300,7 @@ def check(change: Change, config: Config, rules: RuleSet) -> Report:
         "scopes_analysed": len(pairs),
         "added_lines": sum(s.added_lines for s in statuses),
         "removed_lines": sum(s.removed_lines for s in statuses),
+        "old_side_unparsable": [f.pair.path for f in files if f.before_syntax_error is not None],
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     }
     return judge(_apply_config(findings, config), tuple(sorted(statuses, key=lambda s: s.path)), metrics, config)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 ScopeKind = Literal["module", "class", "function"]
 MODULE_SCOPE = "<module>"
+# The line breaks of Python's tokenizer; `str.splitlines` also breaks at form feeds and others.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -94,7 +97,7 @@ class Outline:
     @classmethod
     def parse(cls, source: str) -> Outline:
         tree = ast.parse(source)
-        lines = source.splitlines()
+        lines = _LINE_BREAK.split(source)
         segments: list[Segment] = []
         spans: list[tuple[int, int, list[ast.stmt]]] = []
         for statement in tree.body:
@@ -124,8 +127,19 @@ class Outline:
         for sibling, name, segment in zip(siblings, names, segments, strict=True):
             qualname = f"{parent}.{name}" if parent else name
             first, last = _first_line(sibling), sibling.end_lineno or sibling.lineno
-            text = "\n".join(line.rstrip() for line in self.lines[first - 1 : last])
-            kind: ScopeKind = "class" if isinstance(sibling, ast.ClassDef) else "function"
-            self.scopes[qualname] = ScopeOutline(qualname, sibling.name, kind, segment, first, last, digest(text), sibling)
             children = child_definitions(sibling)
+            # The scope's own text: its lines without those of nested definitions, which are scopes
+            # of their own; so a class is not re-analysed because one of its methods changed.
+            nested = {line for child in children for line in range(_first_line(child), (child.end_lineno or child.lineno) + 1)}
+            own = "\n".join(self.lines[n - 1].rstrip() for n in range(first, last + 1) if n not in nested)
+            kind: ScopeKind = "class" if isinstance(sibling, ast.ClassDef) else "function"
+            self.scopes[qualname] = ScopeOutline(qualname, sibling.name, kind, segment, first, last, digest(own), sibling)
             self._add_scopes(qualname, children, [segment] * len(children))
+
+    def scope_source(self, scope: ScopeOutline) -> tuple[str, int]:
+        """Text that parses to the scope's definition on its own, behind the import prelude, and the
+        line offset to the file. An indented definition is put under `if True:`, whose block takes
+        any indentation, so no dedenting (which multi-line strings would defeat) is needed."""
+        text = "\n".join(self.lines[scope.first_line - 1 : scope.last_line]) + "\n"
+        header = "if True:\n" if text[:1].isspace() else ""
+        return self.prelude + header + text, scope.first_line - 1 - self.prelude_lines - header.count("\n")

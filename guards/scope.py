@@ -20,7 +20,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Qualif
 
 from guards.findings import Finding, RuleMeta, Severity
 from guards.linemap import LineMap
-from guards.outline import Outline, ScopeKind, Segment, unique_names
+from guards.outline import Outline, ScopeKind, ScopeOutline, Segment, unique_names
 
 # Nodes that only carry layout: skipped by the structural key and by the walk over a scope.
 _LAYOUT = (
@@ -71,6 +71,17 @@ class ParsedSource(MetadataDependent):
         parsed = cls(outline.source, 0, 0)
         assert len(parsed.statements) == len(outline.segments), "libcst and ast disagree on top-level statements"
         return parsed
+
+    @classmethod
+    def scope(cls, outline: Outline, scope: ScopeOutline) -> tuple[ParsedSource, Definition]:
+        """The scope's own text parsed alone (see `Outline.scope_source`), and its definition node."""
+        source, offset = outline.scope_source(scope)
+        parsed = cls(source, offset, outline.prelude_statements)
+        (statement,) = parsed.statements
+        if isinstance(statement, cst.If):
+            (statement,) = statement.body.body
+        assert isinstance(statement, Definition)
+        return parsed, statement
 
     @classmethod
     def segment(cls, outline: Outline, segment: Segment) -> ParsedSource:

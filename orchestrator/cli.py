@@ -14,8 +14,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from guards import Change, GitRepository, GuardError, RuleSet, check, directory_change, renderer
+from guards import Change, GitRepository, GuardError, Report, RuleSet, check, directory_change, renderer
 from guards.sources.patch import patch_change_on_directory, patch_change_on_revision, read_patch
+from orchestrator.cli_loop import register as register_loop_commands
 from orchestrator.project import read_config
 
 app = typer.Typer(
@@ -72,6 +73,14 @@ def _load_change(
     return repository.worktree_change(base or "HEAD"), repository.root
 
 
+def load_report(
+    repo: Path, base: str | None, head: str | None, staged: bool, before: Path | None, after: Path | None, patch: Path | None
+) -> Report:
+    """The report `ratchet check` prints for these options; raises `GuardError` for bad input."""
+    change, root = _load_change(repo, base, head, staged, before, after, patch)
+    return check(change, read_config(root), RuleSet.default())
+
+
 @app.command("check")
 def check_command(
     repo: Annotated[Path, typer.Option(help="The git repository to check.")] = Path("."),
@@ -85,9 +94,7 @@ def check_command(
 ) -> None:
     """Score a change for fallbacks, removed invariants and weakened tests. Exit 0 accept, 1 reject, 2 error."""
     try:
-        change, root = _load_change(repo, base, head, staged, before, after, patch)
-        config = read_config(root)
-        report = check(change, config, RuleSet.default())
+        report = load_report(repo, base, head, staged, before, after, patch)
     except GuardError as exc:  # CLI boundary: bad input is one line on stderr and exit 2.
         raise fail(str(exc)) from exc
     if report.is_empty and format is OutputFormat.text:
@@ -95,6 +102,15 @@ def check_command(
         raise typer.Exit(EXIT_ACCEPT)
     sys.stdout.write(renderer(format.value)(report))
     raise typer.Exit(EXIT_ACCEPT if report.verdict == "accept" else EXIT_REJECT)
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Run the guard on the bundled example: an agent-style change with a fallback, a weakened test and an honest fix."""
+    # Imported here because the demo runs `check`'s own code path from this module.
+    from orchestrator.demo import run_guard_demo
+
+    raise typer.Exit(run_guard_demo())
 
 
 @app.command("rules")
@@ -115,6 +131,9 @@ def rule_command(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A ru
     meta = rule.meta
     typer.echo(f"# {meta.id} {meta.name}\n\ncategory: {meta.category.value}, default severity: {meta.severity.value}\n")
     typer.echo(rule.documentation())
+
+
+register_loop_commands(app, fail)
 
 
 def main() -> None:

@@ -17,4 +17,8 @@ def read_config(root: Path) -> Config:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{pyproject}: {exc}") from exc
-    return load_config(document.get("tool", {}).get("ratchet", {}))
+    tool = document["tool"] if "tool" in document else {}
+    table = tool["ratchet"] if isinstance(tool, dict) and "ratchet" in tool else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.ratchet] must be a table")
+    return load_config(table)

@@ -13,6 +13,10 @@ from guards.rules.patterns import code_of, resolves_to
 from guards.scope import ScopeDiff
 
 
+# Only calls spelled `suppress(...)` or `something.suppress(...)` are resolved: that is cheap to test.
+_SUPPRESS_SPELLING = m.Call(func=m.Name("suppress") | m.Attribute(attr=m.Name("suppress")))
+
+
 class ContextlibSuppress(ScopeRule):
     """## What it does
     Flags an added call of `contextlib.suppress(...)`, however it is imported
@@ -25,7 +29,8 @@ class ContextlibSuppress(ScopeRule):
     failures a swallowing handler hides and is easier to overlook in review.
 
     Not flagged: a `suppress` the before-scope already had (a changed block body does not make
-    it new), and functions of other modules that happen to be called `suppress`.
+    it new), and functions of other modules that happen to be called `suppress`. Only calls
+    spelled `suppress` are resolved: `from contextlib import suppress as quiet` is not followed.
 
     ## Example
     ```python
@@ -79,7 +84,7 @@ class ContextlibSuppress(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        for call in scope.added(m.Call()):
+        for call in scope.added(_SUPPRESS_SPELLING):
             assert isinstance(call, cst.Call)
             if not resolves_to(scope.after, call.func, "contextlib.suppress"):
                 continue

@@ -138,8 +138,10 @@ class EarlyExitGuard(ScopeRule):
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
         if scope.kind != "function" or not scope.after.exists:
             return
-        parameters = parameter_names(scope.after.definition)
-        signature = scope.before.definition if scope.before.exists else scope.after.definition
+        definition = scope.after.definition
+        assert isinstance(definition, cst.FunctionDef)
+        parameters = parameter_names(definition)
+        signature = scope.before.definition if scope.before.exists else definition
         assert isinstance(signature, cst.FunctionDef)
         optional = optional_parameters(signature)
         for node in scope.added(m.If()):

@@ -83,9 +83,7 @@ def is_broad(view: ScopeView, handler: cst.ExceptHandler) -> bool:
     return bool(exception_names(view, handler) & BROAD_EXCEPTIONS)
 
 
-def parameter_names(definition: cst.CSTNode) -> set[str]:
-    if not isinstance(definition, cst.FunctionDef):
-        return set()
+def parameter_names(definition: cst.FunctionDef) -> set[str]:
     params = definition.params
     every = [*params.posonly_params, *params.params, *params.kwonly_params]
     names = {p.name.value for p in every}
@@ -106,9 +104,10 @@ IMPORT_ERRORS = frozenset({"builtins.ImportError", "builtins.ModuleNotFoundError
 IMPORT_STATEMENT = m.Import() | m.ImportFrom()
 
 
-def code_of(node: cst.CSTNode) -> str:
-    """The node's source, on one line when short, for a finding's message."""
-    return " ".join(cst.Module([]).code_for_node(node).split())
+def code_of(node: cst.CSTNode, limit: int = 72) -> str:
+    """The node's source on one line, cut at `limit` characters, for a finding's message."""
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def resolves_to(view: ScopeView, node: cst.CSTNode, qualified: str) -> bool:
@@ -121,8 +120,8 @@ def is_import_fallback(view: ScopeView, handler: cst.ExceptHandler) -> bool:
     parent = view.parent(handler)
     return (
         isinstance(parent, cst.Try)
-        and bool(exception_names(view, handler) & IMPORT_ERRORS)
         and any(m.matches(s, IMPORT_STATEMENT) for s in statements(parent.body))
+        and bool(exception_names(view, handler) & IMPORT_ERRORS)
     )
 
 

@@ -22,6 +22,8 @@ _RETRY_STATEMENT = (
     | m.Assign(value=DEFAULT_VALUE | m.Name())
 )
 _LOOP = m.For() | m.While()
+# Statements that bind names: what changes from one iteration of a loop to the next.
+_BINDING = m.Assign() | m.AugAssign() | m.AnnAssign() | m.NamedExpr() | m.For() | m.WithItem() | m.CompFor()
 
 
 def _retries(handler: cst.ExceptHandler) -> bool:
@@ -34,9 +36,26 @@ def _innermost_loop_is(view: ScopeView, node: cst.CSTNode, loop: cst.CSTNode) ->
     return bool(loops) and loops[0] is loop
 
 
+def _bound_names(node: cst.CSTNode) -> set[str]:
+    if isinstance(node, cst.Assign):
+        return set().union(*(names_in(target.target) for target in node.targets))
+    if isinstance(node, cst.AugAssign | cst.AnnAssign | cst.NamedExpr | cst.For | cst.CompFor):
+        return names_in(node.target)
+    item = cst.ensure_type(node, cst.WithItem)
+    return names_in(item.asname.name) if item.asname is not None else set()
+
+
 def _same_call_each_time(loop: cst.For | cst.While, attempt: cst.Try) -> bool:
-    """A `for` whose target feeds the call handles items one by one; that is not a retry."""
-    return isinstance(loop, cst.While) or not (names_in(loop.target) & names_in(attempt.body))
+    """The `try` reads nothing that changes from one iteration to the next.
+
+    A loop whose target, or a name bound in its body outside the `try`, feeds the call handles
+    one item after another; that is processing, not retrying.
+    """
+    inside_attempt = {id(node) for node in m.findall(attempt, _BINDING)}
+    varying = set().union(*(_bound_names(n) for n in m.findall(loop.body, _BINDING) if id(n) not in inside_attempt))
+    if isinstance(loop, cst.For):
+        varying |= names_in(loop.target)
+    return not (varying & names_in(attempt.body))
 
 
 class RetryLoop(ScopeRule):
@@ -52,9 +71,10 @@ class RetryLoop(ScopeRule):
     retry policy, not a hand-written loop in business code. Hence a warning, not an error.
 
     Not flagged: a handler that raises (e.g. on the last attempt), a handler that leaves the
-    loop (`break`, `return`), a `for` over items where each iteration calls with a different
-    item (that is processing, not retrying; FB002 judges a swallowing handler there), and a
-    `try` the loop already had before the change.
+    loop (`break`, `return`), a loop whose `try` reads the loop variable or a name the loop body
+    binds outside the `try` (each iteration calls with a different item: that is processing, not
+    retrying; FB002 judges a swallowing handler there), and a `try` the loop already had before
+    the change.
 
     ## Example
     ```python
@@ -96,6 +116,11 @@ class RetryLoop(ScopeRule):
             "def f():\n    return [input()]\n",
             "def f():\n    lines = []\n    while True:\n        try:\n            lines.append(input())\n        except EOFError:\n            break\n    return lines\n",
         ),
+        # Each iteration reads a new item, bound in the loop body: processing a queue.
+        Example(
+            "def f(q):\n    work(q.get())\n",
+            "def f(q):\n    while True:\n        func, args = q.get()\n        try:\n            func(*args)\n        except TimeoutError:\n            logger.warning('slow')\n",
+        ),
     )
     INVALID = (
         Example(
@@ -114,6 +139,8 @@ class RetryLoop(ScopeRule):
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
         attempts = [cst.ensure_type(t, cst.Try) for t in scope.added(m.Try())]
+        if not attempts:
+            return  # no new `try`, nothing retried; spares comparing every loop of the scope
         for loop in scope.added(_LOOP):
             assert isinstance(loop, cst.For | cst.While)
             retried = [

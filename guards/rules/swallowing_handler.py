@@ -90,19 +90,24 @@ class SwallowingHandler(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        removed_broad = any(
-            is_broad(scope.before, cst.ensure_type(handler, cst.ExceptHandler)) for handler in scope.removed(m.ExceptHandler())
-        )
-        if removed_broad:
+        # Cheap structural tests first: qualified names cost a metadata pass over the segment.
+        quiet = [
+            handler
+            for handler in scope.added(m.ExceptHandler())
+            if is_quiet(cst.ensure_type(handler, cst.ExceptHandler).body) and not raises_inside(handler)
+        ]
+        swallowing = [h for h in quiet if not is_broad(scope.after, h) and not is_import_fallback(scope.after, h)]
+        if not swallowing or self._narrowed(scope):
             return
-        for handler in scope.added(m.ExceptHandler()):
+        for handler in swallowing:
             assert isinstance(handler, cst.ExceptHandler)
-            if is_broad(scope.after, handler) or is_import_fallback(scope.after, handler):
-                continue
-            if raises_inside(handler.body) or not is_quiet(handler.body):
-                continue
             caught = code_of(handler.type) if handler.type is not None else "BaseException"
             body = "; ".join(code_of(s) for s in statements(handler.body))
             yield scope.finding(
                 self.meta, handler, f"`except {caught}:` swallows the error: its handler only does `{body}`"
             )
+
+    @staticmethod
+    def _narrowed(scope: ScopeDiff) -> bool:
+        """The scope removed a broad handler: a narrower one in its place is an improvement."""
+        return any(is_broad(scope.before, cst.ensure_type(h, cst.ExceptHandler)) for h in scope.removed(m.ExceptHandler()))

@@ -77,9 +77,7 @@ class GitRepository:
 
     def read_blobs(self, specs: list[str]) -> list[bytes]:
         """Contents of `rev:path` specs through one `git cat-file --batch` process."""
-        if not specs:
-            return []
-        output = self.git("cat-file", "--batch", stdin=("\n".join(specs) + "\n").encode())
+        output = self.git("cat-file", "--batch", stdin="".join(f"{spec}\n" for spec in specs).encode())
         blobs: list[bytes] = []
         offset = 0
         for spec in specs:

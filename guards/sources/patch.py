@@ -16,10 +16,23 @@ from guards.change import Change, FilePair, is_python_path, normalise_path
 from guards.errors import PatchError
 from guards.sources.git import GitRepository
 
-_GIT_HEADER = re.compile(r"^diff --git (?:\"?a/)(.+?)\"? (?:\"?b/)(.+?)\"?$")
-_OLD_FILE = re.compile(r"^--- (?:a/)?(.+?)(?:\t.*)?$")
-_NEW_FILE = re.compile(r"^\+\+\+ (?:b/)?(.+?)(?:\t.*)?$")
+# Git writes a path C-quoted when it has unusual characters: `"a/\303\274.py"`.
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_GIT_HEADER = re.compile(rf"^diff --git ({_QUOTED}|a/.+?) ({_QUOTED}|b/.+)$")
+_OLD_FILE = re.compile(rf"^--- ({_QUOTED}|.+?)(?:\t.*)?$")
+_NEW_FILE = re.compile(rf"^\+\+\+ ({_QUOTED}|.+?)(?:\t.*)?$")
 _DEV_NULL = "/dev/null"
+
+
+def _path(token: str, prefix: str) -> str:
+    """A path as a patch writes it, unquoted and without its `a/` or `b/` prefix."""
+    if token.startswith('"'):
+        try:
+            # The escapes stand for the bytes of the UTF-8 name.
+            token = token[1:-1].encode().decode("unicode_escape").encode("latin-1").decode()
+        except UnicodeError as exc:
+            raise PatchError(f"the patch names a path git cannot have written: {token}") from exc
+    return token.removeprefix(prefix)
 
 
 def touched_paths(patch: str) -> tuple[set[str], set[str]]:
@@ -29,22 +42,22 @@ def touched_paths(patch: str) -> tuple[set[str], set[str]]:
     section = ("", "")  # the paths of the current `diff --git` header
     for line in patch.splitlines():
         if header := _GIT_HEADER.match(line):
-            section = (header[1], header[2])
-            old_paths.add(header[1])
-            new_paths.add(header[2])
+            section = (_path(header[1], "a/"), _path(header[2], "b/"))
+            old_paths.add(section[0])
+            new_paths.add(section[1])
         elif line.startswith("new file mode "):
             # A git header names the path on both sides even when one side is absent.
             old_paths.discard(section[0])
         elif line.startswith("deleted file mode "):
             new_paths.discard(section[1])
         elif line.startswith("rename from ") or line.startswith("copy from "):
-            old_paths.add(line.split(" ", 2)[2])
+            old_paths.add(_path(line.split(" ", 2)[2], ""))
         elif line.startswith("rename to ") or line.startswith("copy to "):
-            new_paths.add(line.split(" ", 2)[2])
+            new_paths.add(_path(line.split(" ", 2)[2], ""))
         elif old := _OLD_FILE.match(line):
-            old_paths.add(old[1])
+            old_paths.add(_path(old[1], "a/"))
         elif new := _NEW_FILE.match(line):
-            new_paths.add(new[1])
+            new_paths.add(_path(new[1], "b/"))
     if not old_paths and not new_paths:
         raise PatchError("the patch names no files: is it a unified diff?")
     old_paths.discard(_DEV_NULL)
@@ -101,8 +114,9 @@ def _apply(patch: str, base_file: Callable[[str], bytes | None]) -> Change:
 def patch_change_on_revision(repository: GitRepository, revision: str, patch: str) -> Change:
     commit = repository.resolve(revision)
     old_paths, _ = touched_paths(patch)
-    present = repository.git("ls-tree", "-r", "--name-only", "-z", commit, "--", *sorted(old_paths)).decode()
-    existing = set(present.split("\0")) - {""}
+    # Without paths, ls-tree would list the whole tree: a patch that only adds files reads nothing.
+    listing = repository.git("ls-tree", "-r", "--name-only", "-z", commit, "--", *sorted(old_paths)) if old_paths else b""
+    existing = set(listing.decode().split("\0")) - {""}
     blobs = dict(zip(sorted(existing), repository.read_blobs([f"{commit}:{p}" for p in sorted(existing)]), strict=True))
     return _apply(patch, lambda path: blobs[path] if path in blobs else None)
 

@@ -1,6 +1,5 @@
-"""Workers: implementations of `graphs.protocols.Worker`, one per module."""
+"""Workers: implementations of `graphs.protocols.Worker`, one per module.
 
-from orchestrator.workers.anthropic_worker import AnthropicWorker, AnthropicWorkerConfig
-from orchestrator.workers.replay_worker import ReplayWorker
-
-__all__ = ["AnthropicWorker", "AnthropicWorkerConfig", "ReplayWorker"]
+Import the module you need (`orchestrator.workers.replay_worker`, ...): the anthropic SDK is heavy
+to import, and a replay or external worker should not pay for it.
+"""

@@ -193,6 +193,30 @@ def test_patch_against_a_directory(git_repo: Callable[..., GitRepo], tmp_path: P
     assert (base / "pkg/sub/util.py").read_text() == BASE["pkg/sub/util.py"]
 
 
+def test_patch_with_quoted_names_and_a_rename(git_repo: Callable[..., GitRepo]) -> None:
+    repo = git_repo(BASE)
+    _awkward_names(repo)
+    repo.commit()
+    repo.write({"pkg/my module.py": "A = 2\n", "pkg/ünïcode.py": "B = 2\n", "pkg/nëw file.py": "N = 1\n"})
+    _rename(repo)
+    repo.git("add", "-A")
+    expected = shape(GitRepository.open(repo.root).staged_change())
+    patch = repo.git("diff", "--cached", "-M", "HEAD")
+    repo.git("reset", "-q", "--hard", "HEAD")
+    assert '"b/pkg/n\\303\\253w file.py"' in patch
+    # A patch carries no rename pairing the guard relies on: the renamed file is a deletion and an addition.
+    expected["pkg/book.py"] = (None, expected["pkg/book.py"][1], None)
+    expected["pkg/ledger.py"] = (LEDGER, None, None)
+    assert shape(patch_change_on_revision(GitRepository.open(repo.root), "HEAD", patch)) == expected
+
+
+def test_patch_that_only_adds_files(git_repo: Callable[..., GitRepo]) -> None:
+    repo = git_repo(BASE)
+    _untracked(repo)
+    patch = _git_patch(repo)
+    assert shape(patch_change_on_revision(GitRepository.open(repo.root), "HEAD", patch)) == {"pkg/fresh.py": (None, "VALUE = 1\n", None)}
+
+
 # Each way of naming a change on the command line, and the paths the JSON report lists for it.
 def _cli_cases(repo: GitRepo, tmp_path: Path) -> dict[str, tuple[list[str], Path, list[str]]]:
     base = repo.git("rev-parse", "HEAD").strip()

@@ -8,7 +8,7 @@ import pytest
 from graphs.protocols import AttemptRequest, Session, TaskSpec
 from orchestrator.messages_server import Failure, Reply, ScriptedMessagesServer, Text, ToolUse
 from orchestrator.model_client import ModelUnavailable
-from orchestrator.workers import AnthropicWorker, AnthropicWorkerConfig
+from orchestrator.workers.anthropic_worker import AnthropicWorker, AnthropicWorkerConfig
 from orchestrator.workers.tools import ToolLimits
 from tests.orchestrator.conftest import model_config
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graphs.protocols import AttemptRequest, Session, TaskSpec, Usage
-from orchestrator.workers import ReplayWorker
+from orchestrator.workers.replay_worker import ReplayWorker
 from orchestrator.workers.replay_worker import ReplayError
 
 TASK = TaskSpec("t1", "Make greet() say hello.", "pytest -q")

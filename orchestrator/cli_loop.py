@@ -1,0 +1,158 @@
+"""The loop's commands: `ratchet run`, `resume`, `show`, `status`, `graph`.
+
+Errors of the loop's parts (the guard's `GuardError`, unknown worker specs, missing runs, a
+recording that does not apply) become one line on stderr and exit code 2 in `_boundary`, the CLI
+being their boundary; accepted is exit 0, abandoned 1.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from guards import GitRepository, GuardError
+from graphs.protocols import Budget
+from graphs.state import LoopState
+from orchestrator.runs import RunDir, RunNotFound, RunRecord, result_json, runs_root, timeline
+from orchestrator.workspace import InvalidTaskId
+
+# LangGraph and the model SDK are imported inside the commands that use them: `ratchet check`
+# runs in pre-commit hooks and must not pay seconds of imports it never needs.
+
+EXIT_ACCEPTED, EXIT_ABANDONED, EXIT_USAGE = 0, 1, 2
+
+
+class JudgeKind(StrEnum):
+    rules = "rules"
+    model = "model"
+    both = "both"
+
+
+class ResultFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@contextmanager
+def _boundary(fail: Callable[[str], typer.Exit]) -> Iterator[None]:
+    from orchestrator.loop import RunNotResumable, UnknownWorkerSpec
+    from orchestrator.workers.replay_worker import ReplayError
+
+    loop_errors = (GuardError, UnknownWorkerSpec, RunNotFound, RunNotResumable, InvalidTaskId, ReplayError, FileExistsError)
+    try:
+        yield
+    except loop_errors as exc:  # CLI boundary: the loop's input errors are one line and exit 2.
+        raise fail(str(exc)) from exc
+
+
+def _report(state: LoopState, format: ResultFormat) -> None:
+    branch = f"ratchet/{state['task'].task_id}"
+    if format is ResultFormat.json:
+        typer.echo(json.dumps(result_json(state, branch), indent=2))
+    else:
+        typer.echo(timeline(state))
+        if state["status"] == "accepted":
+            typer.echo(f"accepted on branch {branch}")
+    raise typer.Exit(EXIT_ACCEPTED if state["status"] == "accepted" else EXIT_ABANDONED)
+
+
+def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
+    """Adds the loop's commands to the `ratchet` app; `fail` is the CLI's one-line error exit."""
+
+    @app.command("run")
+    def run_command(
+        task: Annotated[str, typer.Option(help="What the worker should do.")],
+        test: Annotated[str, typer.Option(help="The command that must pass, run in the worktree.")],
+        repo: Annotated[Path, typer.Option(help="The git repository to work on.")] = Path("."),
+        task_id: Annotated[str, typer.Option(help="Names the run, its branch and worktree (default: generated).")] = "",
+        base: Annotated[str, typer.Option(help="The revision to start from.")] = "HEAD",
+        max_iterations: Annotated[int, typer.Option(help="Iteration budget.")] = 10,
+        max_tokens: Annotated[int, typer.Option(help="Token budget.")] = 2_000_000,
+        max_cost: Annotated[float, typer.Option(help="Cost budget in USD.")] = 20.0,
+        max_seconds: Annotated[float, typer.Option(help="Wall-time budget.")] = 3600.0,
+        restarts: Annotated[int, typer.Option(help="Fresh sessions per worker before reassigning.")] = 2,
+        test_timeout: Annotated[float, typer.Option(help="Seconds the test command may take.")] = 600.0,
+        model: Annotated[str, typer.Option(help="Model for the default worker and the model judge.")] = "claude-sonnet-4-5",
+        judge: Annotated[JudgeKind, typer.Option(help="rules, model, or both.")] = JudgeKind.rules,
+        worker: Annotated[list[str] | None, typer.Option(help="anthropic:MODEL or replay:DIR; repeat for a roster.")] = None,
+        format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.text,
+    ) -> None:
+        """Drive a task to an accepted branch, or abandon it when the budget is spent. Exit 0 accepted, 1 abandoned, 2 error."""
+        specs = tuple(worker) if worker else (f"anthropic:{model}",)
+        with _boundary(fail):
+            from orchestrator.loop import build_judge, build_worker, start
+
+            repository = GitRepository.open(repo)
+            record = RunRecord(
+                task_id=task_id if task_id else f"task-{uuid.uuid4().hex[:8]}",
+                instruction=task,
+                test_command=test,
+                base=repository.resolve(base),
+                workers=specs,
+                model=model,
+                judge=judge.value,
+                budget=Budget(max_iterations, max_tokens, max_cost, max_seconds, restarts),
+                test_timeout_s=test_timeout,
+                started_at=time.time(),
+            )
+            roster = tuple(build_worker(spec, index) for index, spec in enumerate(specs))
+            state = start(repository, record, roster, build_judge(record.judge, record.model))
+        _report(state, format)
+
+    @app.command("resume")
+    def resume_command(
+        task_id: Annotated[str, typer.Argument(metavar="TASK_ID")],
+        repo: Annotated[Path, typer.Option(help="The git repository of the run.")] = Path("."),
+        format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.text,
+    ) -> None:
+        """Continue a run that was interrupted, from its last checkpoint."""
+        with _boundary(fail):
+            from orchestrator.loop import resume
+
+            _, state = resume(GitRepository.open(repo), task_id)
+        _report(state, format)
+
+    @app.command("show")
+    def show_command(
+        task_id: Annotated[str, typer.Argument(metavar="TASK_ID")],
+        repo: Annotated[Path, typer.Option(help="The git repository of the run.")] = Path("."),
+        format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.text,
+    ) -> None:
+        """The timeline of a run's iterations, with verdicts and decisions."""
+        with _boundary(fail):
+            from orchestrator.loop import load_state
+
+            state = load_state(GitRepository.open(repo), task_id)
+        if format is ResultFormat.json:
+            typer.echo(json.dumps(result_json(state, f"ratchet/{task_id}"), indent=2))
+        else:
+            typer.echo(timeline(state))
+
+    @app.command("status")
+    def status_command(repo: Annotated[Path, typer.Option(help="The git repository.")] = Path(".")) -> None:
+        """List the runs of a repository and their states."""
+        with _boundary(fail):
+            from orchestrator.loop import load_state
+
+            repository = GitRepository.open(repo)
+            root = runs_root(repository.root)
+            task_ids = sorted(path.name for path in root.iterdir()) if root.is_dir() else []
+            for task_id in task_ids:
+                state = load_state(repository, task_id)
+                record = RunDir.open(repository.root, task_id).record()
+                typer.echo(f"{task_id}  {state['status']:<9}  {len(state['iterations'])} iterations  {record.instruction.splitlines()[0]}")
+
+    @app.command("graph")
+    def graph_command() -> None:
+        """Print the loop's state machine as Mermaid."""
+        from graphs.loop import build_graph
+
+        typer.echo(build_graph().get_graph().draw_mermaid())

@@ -1,0 +1,113 @@
+"""`ratchet run / resume / show / status` as processes, on real repositories, with the replay worker;
+and a run killed with SIGKILL mid-iteration that `ratchet resume` finishes without losing or
+repeating an iteration."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RATCHET, GitRepo, write_files
+
+BASE = {"app/__init__.py": "", "app/core.py": "def total(xs):\n    return sum(x for x in xs)\n"}
+GOOD = {"app/core.py": "def total(xs):\n    return sum(xs)  # fixed\n"}
+FALLBACK = {"app/core.py": "def total(xs):\n    try:\n        return sum(xs)  # fixed\n    except Exception:\n        return None\n"}
+UNFINISHED = {"app/core.py": "def total(xs):\n    return sum(list(xs))\n"}
+
+
+def recording(root: Path, attempts: list[dict[str, str]]) -> Path:
+    for number, files in enumerate(attempts, start=1):
+        folder = root / f"{number:02d}"
+        write_files(folder / "files", files)
+        (folder / "summary.txt").write_text(f"attempt {number}\n")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("attempts", "code", "decisions"),
+    [
+        ([GOOD], 0, ["accept"]),
+        ([FALLBACK, GOOD], 0, ["continue", "accept"]),
+        ([UNFINISHED, UNFINISHED], 1, ["continue", "abandon"]),
+    ],
+)
+def test_run_with_a_replay_worker(
+    git_repo: Callable[..., GitRepo],
+    ratchet: Callable[..., subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+    attempts: list[dict[str, str]],
+    code: int,
+    decisions: list[str],
+) -> None:
+    repo = git_repo(BASE)
+    replay = recording(tmp_path / "rec", attempts)
+    args = ["--task", "simplify total", "--test", "grep -q fixed app/core.py", "--worker", f"replay:{replay}"]
+    result = ratchet("run", *args, "--task-id", "t1", "--max-iterations", "2", "--format", "json", cwd=repo.root)
+    assert result.returncode == code, result.stderr
+    output = json.loads(result.stdout)
+    assert [it["decision"] for it in output["iterations"]] == decisions
+    assert output["status"] == ("accepted" if code == 0 else "abandoned")
+    assert output["branch"] == ("ratchet/t1" if code == 0 else None)
+    assert repo.git("status", "--porcelain") == ""
+    assert repo.git("show", "HEAD:app/core.py") == BASE["app/core.py"]
+    if code == 0:
+        assert "# fixed" in repo.git("show", "ratchet/t1:app/core.py")
+        assert "+    return sum(xs)  # fixed" in (repo.root / ".ratchet/runs/t1/result.patch").read_text()
+    if len(decisions) == 2:
+        assert ratchet("show", "t1", cwd=repo.root).stdout.count("→") == 2
+        assert f"t1  {output['status']}" in ratchet("status", cwd=repo.root).stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--worker", "telepathy:x"],
+        ["--worker", "replay:/nonexistent/recording"],
+        ["--task-id", "../escape", "--worker", "replay:{rec}"],
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    git_repo: Callable[..., GitRepo], ratchet: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path, args: list[str]
+) -> None:
+    repo = git_repo(BASE)
+    replay = recording(tmp_path / "rec", [GOOD])
+    filled = [arg.replace("{rec}", str(replay)) for arg in args]
+    result = ratchet("run", "--task", "x", "--test", "true", *filled, cwd=repo.root)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("ratchet: error:")
+
+
+def _events(repo: GitRepo) -> list[dict[str, object]]:
+    log = repo.root / ".ratchet/runs/k1/events.jsonl"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.is_file() else []
+
+
+def test_a_killed_run_resumes_without_losing_or_repeating_iterations(
+    git_repo: Callable[..., GitRepo], ratchet: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    repo = git_repo(BASE)
+    replay = recording(tmp_path / "rec", [FALLBACK, UNFINISHED, GOOD])
+    # The slow test command gives the kill a window inside iteration 2.
+    args = ["run", "--task", "simplify", "--test", "sleep 1; grep -q fixed app/core.py", "--worker", f"replay:{replay}"]
+    process = subprocess.Popen([str(RATCHET), *args, "--task-id", "k1"], cwd=repo.root, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not any(event["node"] == "work" and event["iteration"] == 2 for event in _events(repo)):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert ratchet("show", "k1", cwd=repo.root).stdout.count("→") == 1
+    result = ratchet("resume", "k1", "--format", "json", cwd=repo.root)
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert [(it["n"], it["decision"]) for it in output["iterations"]] == [(1, "continue"), (2, "continue"), (3, "accept")]
+    assert repo.git("log", "--format=%s", "ratchet/k1").splitlines() == ["ratchet: iteration 3", "ratchet: iteration 2", "base"]
+    assert ratchet("resume", "k1", cwd=repo.root).returncode == 2
