@@ -67,13 +67,13 @@ class GitRepository:
         """Between two commits; nothing of the work tree is read."""
         base_commit, head_commit = self.resolve(base), self.resolve(head)
         entries = self._diff_entries(["diff", "-M", "--name-status", "-z", base_commit, head_commit, "--"])
-        return _pairs(entries, self._befores(base_commit, entries), self._blobs_at(head_commit, _after_paths(entries)))
+        return _pairs(entries, self._befores(base_commit, entries), self.blobs_at(head_commit, _after_paths(entries)))
 
     def staged_change(self, base: str = "HEAD") -> Change:
         """The index against `base`: what `git commit` would record."""
         commit = self.resolve(base)
         entries = self._diff_entries(["diff", "--cached", "-M", "--name-status", "-z", commit, "--"])
-        return _pairs(entries, self._befores(commit, entries), self._blobs_at("", _after_paths(entries)))
+        return _pairs(entries, self._befores(commit, entries), self.blobs_at("", _after_paths(entries)))
 
     def read_blobs(self, specs: list[str]) -> list[bytes]:
         """Contents of `rev:path` specs through one `git cat-file --batch` process."""
@@ -91,9 +91,9 @@ class GitRepository:
         return blobs
 
     def _befores(self, commit: str, entries: list[_Entry]) -> dict[str, bytes]:
-        return self._blobs_at(commit, [e.old_path for e in entries if e.status != "A" and is_python_path(e.old_path)])
+        return self.blobs_at(commit, [e.old_path for e in entries if e.status != "A" and is_python_path(e.old_path)])
 
-    def _blobs_at(self, revision: str, paths: list[str]) -> dict[str, bytes]:
+    def blobs_at(self, revision: str, paths: list[str]) -> dict[str, bytes]:
         """`revision` "" reads the index."""
         return dict(zip(paths, self.read_blobs([f"{revision}:{path}" for path in paths]), strict=True))
 
@@ -131,3 +131,27 @@ def _pairs(entries: list[_Entry], befores: dict[str, bytes], afters: dict[str, b
         else:
             pairs.append(FilePair(entry.new_path, before, after, old_path=entry.old_path))
     return Change.of(pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class GitTree:
+    """The Python files of a revision (`revision` set) or of the work tree (tracked and untracked,
+    ignored files left out)."""
+
+    repository: GitRepository
+    revision: str | None
+
+    def python_paths(self) -> list[str]:
+        if self.revision is None:
+            listed = self.repository.git("ls-files", "--cached", "--others", "--exclude-standard", "-z")
+        else:
+            listed = self.repository.git("ls-tree", "-r", "--name-only", "-z", self.revision)
+        return sorted({p for p in listed.decode().split("\0") if is_python_path(p) and self._exists(p)})
+
+    def _exists(self, path: str) -> bool:
+        return self.revision is not None or (self.repository.root / path).is_file()
+
+    def read(self, paths: list[str]) -> dict[str, bytes]:
+        if self.revision is None:
+            return {path: (self.repository.root / path).read_bytes() for path in paths}
+        return self.repository.blobs_at(self.revision, paths)

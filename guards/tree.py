@@ -1,0 +1,55 @@
+"""The repository around a change: every Python file on the after side, for analyses that look
+beyond the changed files (duplication against the whole repository, the call graph).
+
+A tree is a value the caller chooses with the change: the work tree, a revision, a directory, or
+`NO_TREE` when only the change itself is known (a patch collection, a unit test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from guards.change import is_python_path
+
+
+class SourceTree(Protocol):
+    """Read-only access to the Python files of the after side, by repo-relative path."""
+
+    def python_paths(self) -> list[str]: ...
+
+    def read(self, paths: list[str]) -> Mapping[str, bytes]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NoTree:
+    """Only the change is known: repository-wide analyses see the changed files alone."""
+
+    def python_paths(self) -> list[str]:
+        return []
+
+    def read(self, paths: list[str]) -> Mapping[str, bytes]:
+        assert not paths, "NoTree has no files to read"
+        return {}
+
+
+NO_TREE = NoTree()
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryTree:
+    root: Path
+
+    def python_paths(self) -> list[str]:
+        from guards.sources.dirs import python_files
+
+        return sorted(python_files(self.root))
+
+    def read(self, paths: list[str]) -> Mapping[str, bytes]:
+        return {path: (self.root / path).read_bytes() for path in paths}
+
+
+def walk_python(paths: list[str]) -> Iterator[str]:
+    return (path for path in paths if is_python_path(path))
