@@ -1,11 +1,12 @@
 # Two commands on a fresh machine with Python 3.11 and git:
-#   make demo   set up .venv and run the guard on the bundled example
+#   make demo   set up .venv and run the guard and the loop on the bundled example
 #   make test   run the test suite
+#   make bench  time the guard against its peers on Django 5.1 → 5.2 (downloads once; minutes)
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check clean
+.PHONY: demo test check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,9 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(VENV)/bin/ratchet check --base HEAD~1
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.perf
 
 clean:
 	rm -rf $(VENV) .ratchet

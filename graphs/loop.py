@@ -26,12 +26,8 @@ from langgraph.types import Command
 
 from guards import Report, check, renderer
 from graphs.messages import feedback, lesson, task_prompt
-from graphs.protocols import AttemptRequest, Evidence, Progress, Route, Session, Situation
+from graphs.protocols import AttemptRequest, Evidence, Progress, Route, RouteNotAllowed, Session, Situation
 from graphs.state import FindingNote, GuardOutcome, Iteration, LoopSettings, LoopState, total_usage
-
-
-class RouteNotAllowed(RuntimeError):
-    """The orchestrator chose a route the harness does not permit at this point."""
 
 
 def prepare(state: LoopState, runtime: Runtime[LoopSettings]) -> dict[str, object]:
@@ -53,7 +49,9 @@ def work(state: LoopState, runtime: Runtime[LoopSettings]) -> dict[str, object]:
     # A rerun after a crash must not build on a half-finished attempt.
     workspace.roll_back()
     worker = settings.roster[state["worker_index"]]
-    attempt = worker.attempt(AttemptRequest(state["task"], workspace.path, state["session"], state["message"]))
+    # Counted from the recorded iterations, so a rerun of this node asks for the same attempt.
+    number = 1 + sum(1 for it in state["iterations"] if it.worker == worker.name)
+    attempt = worker.attempt(AttemptRequest(state["task"], workspace.path, state["session"], state["message"], number))
     return {"attempt": attempt, "session": attempt.session}
 
 
@@ -114,6 +112,7 @@ def decide(state: LoopState, runtime: Runtime[LoopSettings]) -> Command[Literal[
         judge_reason=verdict.reason,
         findings_history=tuple(tuple(sorted({note.rule for note in notes})) for notes in history),
         allowed=allowed,
+        limits_reached=settings.gate.limits_reached(progress),
     )
     decision = settings.orchestrator.decide(situation)
     if decision.route not in allowed:

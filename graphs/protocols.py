@@ -15,6 +15,10 @@ from typing import Any, Protocol
 from guards import Change
 
 
+class RouteNotAllowed(RuntimeError):
+    """An orchestrator chose a route the harness does not permit at this point."""
+
+
 class Route(enum.StrEnum):
     """What the orchestrator may decide after an iteration."""
 
@@ -58,12 +62,22 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class AttemptRequest:
-    """One call of a worker: `message` is the task prompt (fresh session) or the feedback (continue)."""
+    """One call of a worker: `message` is the task prompt (fresh session) or the feedback (continue).
+
+    `attempt` counts this worker's attempts on the task, this one included (1-based), across its
+    sessions: a worker that replays or numbers its attempts reads it here, since a restart hands
+    it a fresh `Session` with nothing remembered.
+    """
 
     task: TaskSpec
     workspace: Path
     session: Session
     message: str
+    attempt: int = 1
+
+    def __post_init__(self) -> None:
+        if self.attempt < 1:
+            raise ValueError(f"attempt numbers start at 1, got {self.attempt}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +135,8 @@ class Decision:
 @dataclass(frozen=True, slots=True)
 class Situation:
     """What the orchestrator decides on: the latest iteration's outcome, the history of guard
-    findings (rule ids per iteration), what the budget still allows, and the routes it may take."""
+    findings (rule ids per iteration), the routes it may take, and the budget limits reached (none
+while budget is left)."""
 
     iteration: int
     tests_passed: bool
@@ -130,6 +145,7 @@ class Situation:
     judge_reason: str
     findings_history: tuple[tuple[str, ...], ...]
     allowed: frozenset[Route]
+    limits_reached: tuple[str, ...] = ()
 
 
 class Orchestrator(Protocol):
@@ -205,3 +221,7 @@ class RouteGate(Protocol):
     """Which routes the harness permits: the orchestrator (rules or model) chooses among these."""
 
     def allowed(self, progress: Progress) -> frozenset[Route]: ...
+
+    def limits_reached(self, progress: Progress) -> tuple[str, ...]:
+        """The budget limits `progress` has reached, by name ("cost budget", ...); empty while budget is left."""
+        ...

@@ -14,18 +14,23 @@ from guards.registry import RuleSet
 from guards.report import SCHEMA_VERSION, FileStatus, Report
 from guards.reports import Format, renderer
 from guards.sources import GitRepository, directory_change, patch_change_on_directory, patch_change_on_revision
+from guards.sources.git import GitTree
+from guards.tree import NO_TREE, DirectoryTree, SourceTree
 
 __all__ = [
+    "NO_TREE",
     "SCHEMA_VERSION",
     "Category",
     "Change",
     "Config",
     "ConfigError",
+    "DirectoryTree",
     "FilePair",
     "FileStatus",
     "Finding",
     "Format",
     "GitRepository",
+    "GitTree",
     "GuardError",
     "InputError",
     "NotARepository",
@@ -34,6 +39,7 @@ __all__ = [
     "RuleMeta",
     "RuleSet",
     "Severity",
+    "SourceTree",
     "UnknownRevision",
     "check",
     "directory_change",

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from guards.errors import ConfigError
 from guards.findings import Severity
+from guards.metrics.limits import ComplexityLimits, load_limits
+from guards.taste import TasteSpec, taste_specs
 
 DEFAULT_TEST_PATTERNS = ("test_*.py", "*_test.py", "tests/**", "**/tests/**", "conftest.py", "**/conftest.py")
 
@@ -53,6 +55,10 @@ class Config:
     weights: points per finding by severity, for that score.
     test_patterns: globs that make a file a test file (pytest conventions by default).
     max_file_bytes: files larger than this are skipped with a notice.
+    rules: the project's own taste rules, `[[tool.ratchet.rules]]` (see `guards.taste.spec`).
+    complexity: thresholds of the complexity rules (a sub-table, see `ComplexityLimits`).
+    duplication_min_tokens / duplication_min_lines: the shortest added run of normalised tokens,
+            and the fewest lines it spans, that counts as a copy (DU001).
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -66,8 +72,17 @@ class Config:
     )
     test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
     max_file_bytes: int = 1_000_000
+    rules: tuple[TasteSpec, ...] = ()
+    complexity: ComplexityLimits = field(default_factory=ComplexityLimits)
+    duplication_min_tokens: int = 60
+    duplication_min_lines: int = 6
 
     def __post_init__(self) -> None:
+        if self.duplication_min_tokens < 20 or self.duplication_min_lines < 1:
+            raise ConfigError(
+                f"duplication-min-tokens must be at least 20 and duplication-min-lines at least 1, "
+                f"got {self.duplication_min_tokens} and {self.duplication_min_lines}"
+            )
         if self.budget < 0:
             raise ConfigError(f"budget must not be negative, got {self.budget}")
         if self.max_file_bytes <= 0:
@@ -95,6 +110,12 @@ def _number(key: str, value: Any) -> float:
     return float(value)
 
 
+def _integer(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"[tool.ratchet] {key} must be an integer")
+    return value
+
+
 def _severity(key: str, value: Any) -> Severity:
     if value not in {s.value for s in Severity}:
         raise ConfigError(f"[tool.ratchet] {key} must be one of error, warning, info; got {value!r}")
@@ -107,39 +128,42 @@ def _table(key: str, value: Any) -> Mapping[str, Any]:
     return value
 
 
+def _severities(key: str, value: Any) -> Mapping[str, Severity]:
+    return MappingProxyType({rule: _severity(f"{key}.{rule}", level) for rule, level in _table(key, value).items()})
+
+
+def _globs_to_selectors(key: str, value: Any) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({glob: _strings(f"{key}.{glob}", selectors) for glob, selectors in _table(key, value).items()})
+
+
+def _weights(key: str, value: Any) -> Mapping[Severity, float]:
+    weights = dict(Config().weights)
+    for name, points in _table(key, value).items():
+        weights[_severity(f"{key}.{name}", name)] = _number(f"{key}.{name}", points)
+    return MappingProxyType(weights)
+
+
+# Each key of `[tool.ratchet]`: the `Config` field it sets and how its value is validated.
+_KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
+    "select": ("select", _strings),
+    "ignore": ("ignore", _strings),
+    "exclude": ("exclude", _strings),
+    "test-patterns": ("test_patterns", _strings),
+    "severity": ("severity", _severities),
+    "per-path-ignores": ("per_path_ignores", _globs_to_selectors),
+    "budget": ("budget", _number),
+    "weights": ("weights", _weights),
+    "max-file-bytes": ("max_file_bytes", lambda key, value: int(_number(key, value))),
+    "rules": ("rules", lambda key, value: taste_specs(value)),
+    "complexity": ("complexity", lambda key, value: load_limits(_table(key, value))),
+    "duplication-min-tokens": ("duplication_min_tokens", _integer),
+    "duplication-min-lines": ("duplication_min_lines", _integer),
+}
+
+
 def load_config(table: Mapping[str, Any]) -> Config:
     """Validate a `[tool.ratchet]` table; an unknown key is an error that names it."""
-    known = {
-        "select", "ignore", "severity", "exclude", "per-path-ignores",
-        "budget", "weights", "test-patterns", "max-file-bytes",
-    }  # fmt: skip
-    unknown = sorted(set(table) - known)
+    unknown = sorted(set(table) - _KEYS.keys())
     if unknown:
-        raise ConfigError(f"unknown key in [tool.ratchet]: {unknown[0]!r} (known: {', '.join(sorted(known))})")
-    settings: dict[str, Any] = {}
-    if "select" in table:
-        settings["select"] = _strings("select", table["select"])
-    if "ignore" in table:
-        settings["ignore"] = _strings("ignore", table["ignore"])
-    if "exclude" in table:
-        settings["exclude"] = _strings("exclude", table["exclude"])
-    if "test-patterns" in table:
-        settings["test_patterns"] = _strings("test-patterns", table["test-patterns"])
-    if "severity" in table:
-        settings["severity"] = MappingProxyType(
-            {rule: _severity(f"severity.{rule}", value) for rule, value in _table("severity", table["severity"]).items()}
-        )
-    if "per-path-ignores" in table:
-        settings["per_path_ignores"] = MappingProxyType(
-            {glob: _strings(f"per-path-ignores.{glob}", value) for glob, value in _table("per-path-ignores", table["per-path-ignores"]).items()}
-        )
-    if "budget" in table:
-        settings["budget"] = _number("budget", table["budget"])
-    if "max-file-bytes" in table:
-        settings["max_file_bytes"] = int(_number("max-file-bytes", table["max-file-bytes"]))
-    if "weights" in table:
-        weights = dict(Config().weights)
-        for name, value in _table("weights", table["weights"]).items():
-            weights[_severity(f"weights.{name}", name)] = _number(f"weights.{name}", value)
-        settings["weights"] = MappingProxyType(weights)
-    return Config(**settings)
+        raise ConfigError(f"unknown key in [tool.ratchet]: {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
+    return Config(**{_KEYS[key][0]: _KEYS[key][1](key, value) for key, value in table.items()})

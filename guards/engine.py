@@ -1,4 +1,5 @@
-"""`check`: a change in, a report out. Pure: no network, no global state, no writes.
+"""`check`: a change in, a report out. Pure: no network, no global state, and no writes except
+the index cache, in the directory the caller names.
 
 Three passes. `ast` outlines every file and finds the scopes whose text changed, pairing scopes
 moved or renamed across files; libcst parses only the segments those scopes sit in, when a rule
@@ -15,18 +16,24 @@ import tokenize
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import libcst as cst
 
+from guards.callgraph.index import CallGraphSource
 from guards.change import Change, FilePair
 from guards.config import Config
+from guards.duplication import ChangedSource
+from guards.duplication.run import run_duplication
 from guards.findings import Finding
 from guards.linemap import LineMap
+from guards.metrics import SidePair, run_complexity
 from guards.outline import MODULE_SCOPE, Outline, ScopeOutline
 from guards.registry import RuleSet, finding_selected, severity_override
 from guards.report import FileStatus, Report, judge
 from guards.rules.base import FileDiff
 from guards.scope import ChangeFacts, ParsedSource, ScopeDiff, ScopeView, SegmentNode
+from guards.tree import NO_TREE, SourceTree
 
 
 class SkippedFile(Exception):
@@ -244,6 +251,14 @@ def _called_by_changed_tests(files: list[_File]) -> frozenset[str]:
     return frozenset(names)
 
 
+def _side_pair(file: _File) -> SidePair:
+    return SidePair(
+        file.pair.path,
+        None if file.before is None else file.before.outline,
+        None if file.after is None else file.after.outline,
+    )
+
+
 def _apply_config(findings: list[Finding], config: Config) -> tuple[Finding, ...]:
     kept = []
     for finding in findings:
@@ -266,8 +281,19 @@ def _check_file(file: _File, scopes: list[_Pair], facts: ChangeFacts, rules: Rul
     return findings
 
 
-def check(change: Change, config: Config, rules: RuleSet) -> Report:
-    """Score `change` with the `rules` that `config` selects. Raises `ConfigError` for selectors
+def _changed_source(file: _File) -> ChangedSource:
+    return ChangedSource(
+        file.pair.path,
+        None if file.pair.before is None else file.before_text,
+        None if file.pair.after is None else file.after_text,
+        {} if file.after is None else file.after.outline.scopes,
+    )
+
+
+def check(change: Change, config: Config, rules: RuleSet, tree: SourceTree = NO_TREE, cache_dir: Path | None = None) -> Report:
+    """Score `change` with the `rules` that `config` selects; `tree` is the after side's whole
+    repository for duplication (by default only the change is known), `cache_dir` where its index
+    is cached (by default nothing is written). Raises `ConfigError` for selectors
     that name no rule."""
     started = time.perf_counter()
     active = rules.configured(config)
@@ -284,7 +310,7 @@ def check(change: Change, config: Config, rules: RuleSet) -> Report:
         files.append(file)
         statuses.append(file.status())
     pairs, removed_functions = _pair_scopes(files)
-    facts = ChangeFacts(removed_functions, _called_by_changed_tests(files))
+    facts = ChangeFacts(removed_functions, _called_by_changed_tests(files), CallGraphSource(change, tree, cache_dir))
     findings: list[Finding] = []
     for file in files:
         scopes = [p for p in pairs if p.file is file]
@@ -292,6 +318,10 @@ def check(change: Change, config: Config, rules: RuleSet) -> Report:
             findings.extend(_check_file(file, scopes, facts, active))
         except cst.ParserSyntaxError as exc:  # Per-file boundary: libcst refusing what `ast` accepted.
             statuses = [s if s.path != file.pair.path else FileStatus(s.path, "skipped", 0, 0, f"libcst cannot parse it: {exc.message}") for s in statuses]
+    complexity_findings, complexity = run_complexity([_side_pair(f) for f in files if f.syntax_error is None], active.rules, config.complexity)
+    findings.extend(complexity_findings)
+    duplication_findings, duplication = run_duplication([_changed_source(f) for f in files], tree, active.rules, config, cache_dir)
+    findings.extend(duplication_findings)
     for composite in active.composite_rules:
         findings.extend(composite.check(list(findings)))
     metrics = {
@@ -301,6 +331,8 @@ def check(change: Change, config: Config, rules: RuleSet) -> Report:
         "added_lines": sum(s.added_lines for s in statuses),
         "removed_lines": sum(s.removed_lines for s in statuses),
         "old_side_unparsable": [f.pair.path for f in files if f.before_syntax_error is not None],
+        "complexity": complexity,
+        "duplication": duplication,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     }
     return judge(_apply_config(findings, config), tuple(sorted(statuses, key=lambda s: s.path)), metrics, config)

@@ -18,6 +18,8 @@ import libcst.matchers as m
 from libcst import MetadataDependent
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedName, QualifiedNameProvider
 
+from guards.callgraph.index import CallGraphSource
+from guards.children import children
 from guards.findings import Finding, RuleMeta, Severity
 from guards.linemap import LineMap
 from guards.outline import Outline, ScopeKind, ScopeOutline, Segment, unique_names
@@ -36,13 +38,14 @@ _LAYOUT = (
     cst.Semicolon,
 )
 Definition = cst.FunctionDef | cst.ClassDef
+_IMPORT_LINE = m.SimpleStatementLine(body=[m.AtLeastN(m.Import() | m.ImportFrom(), n=1)])
 StructuralKey = tuple[object, ...]
 
 
 def nested_definitions(node: cst.CSTNode) -> list[Definition]:
     """Definitions inside `node`, in source order, without descending into them (as `guards.outline`)."""
     found: list[Definition] = []
-    for child in node.children:
+    for child in children(node):
         if isinstance(child, Definition):
             found.append(child)
         elif not isinstance(child, _LAYOUT):
@@ -56,19 +59,24 @@ class ParsedSource(MetadataDependent):
     of cost: a file whose changes cover most of it is cheaper to parse once.
 
     Metadata is resolved on first use: most parses never need positions or qualified names.
+    In a whole file, qualified names are resolved per top-level statement behind the file's
+    imports, as in a segment: scope analysis of the whole module was the costliest step of a check.
     """
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
 
-    def __init__(self, source: str, line_offset: int, first_statement: int) -> None:
+    def __init__(self, source: str, line_offset: int, first_statement: int, whole_file: bool = False) -> None:
         super().__init__()
-        self.wrapper = MetadataWrapper(cst.parse_module(source))
+        # Skipping the wrapper's deep copy is safe for a tree fresh from the parser: it has no shared nodes.
+        self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
         self._line_offset = line_offset
         self._first_statement = first_statement
+        self._whole_file = whole_file
+        self._names_by_statement: dict[int, _ResolvedNames] = {}
 
     @classmethod
     def whole(cls, outline: Outline) -> ParsedSource:
-        parsed = cls(outline.source, 0, 0)
+        parsed = cls(outline.source, 0, 0, whole_file=True)
         assert len(parsed.statements) == len(outline.segments), "libcst and ast disagree on top-level statements"
         return parsed
 
@@ -100,13 +108,47 @@ class ParsedSource(MetadataDependent):
         return position.start.line + self._line_offset, position.end.line + self._line_offset
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        names: Collection[QualifiedName] = self._metadata(QualifiedNameProvider, node)
+        if self._whole_file:
+            names = self._statement_names(self._statement_of[node]).get_metadata(QualifiedNameProvider, node)
+        else:
+            names = self._metadata(QualifiedNameProvider, node)
         return {name.name for name in names}
 
     @cached_property
     def statements(self) -> Sequence[cst.BaseStatement]:
         """The top-level statements of the source, the import prelude left out."""
         return self.wrapper.module.body[self._first_statement :]
+
+    @cached_property
+    def _statement_of(self) -> dict[cst.CSTNode, int]:
+        """The index of the top-level statement each node sits in."""
+        found: dict[cst.CSTNode, int] = {}
+        for index, statement in enumerate(self.statements):
+            pending: list[cst.CSTNode] = [statement]
+            while pending:
+                node = pending.pop()
+                found[node] = index
+                pending.extend(children(node))
+        return found
+
+    def _statement_names(self, index: int) -> _ResolvedNames:
+        """Qualified names in statement `index`, resolved in a module of the file's import lines
+        and that statement, built from the same node objects (so no copy, and lookups by node work)."""
+        if index not in self._names_by_statement:
+            imports = [s for i, s in enumerate(self.statements) if i != index and m.matches(s, _IMPORT_LINE)]
+            module = cst.Module(body=[*imports, self.statements[index]])
+            self._names_by_statement[index] = _ResolvedNames(MetadataWrapper(module, unsafe_skip_copy=True))
+        return self._names_by_statement[index]
+
+
+class _ResolvedNames(MetadataDependent):
+    """Qualified names resolved in one wrapper, read through `get_metadata` (which unwraps lazy values)."""
+
+    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        super().__init__()
+        self.metadata = {QualifiedNameProvider: wrapper.resolve(QualifiedNameProvider)}
 
 
 @dataclass(frozen=True)
@@ -125,8 +167,8 @@ class SegmentNode:
         pending: list[tuple[str, Definition]] = [("", top)]
         while pending:
             prefix, node = pending.pop()
-            children = nested_definitions(node)
-            for child, name in zip(children, unique_names([c.name.value for c in children]), strict=True):
+            nested = nested_definitions(node)
+            for child, name in zip(nested, unique_names([c.name.value for c in nested]), strict=True):
                 qualname = f"{prefix}.{name}" if prefix else name
                 found[qualname] = child
                 pending.append((qualname, child))
@@ -144,7 +186,7 @@ def structural_key(node: cst.CSTNode) -> StructuralKey:
         return (type(node).__name__, node.value)
     if isinstance(node, cst.IndentedBlock | cst.SimpleStatementSuite):
         return ("block", *(structural_key(s) for s in _flat_statements(node.body)))
-    return (type(node).__name__, *(structural_key(c) for c in node.children if not isinstance(c, _LAYOUT)))
+    return (type(node).__name__, *(structural_key(c) for c in children(node) if not isinstance(c, _LAYOUT)))
 
 
 def _flat_statements(statements: Collection[cst.CSTNode]) -> Iterator[cst.CSTNode]:
@@ -181,8 +223,8 @@ class ScopeView:
                 node = pending.pop()
                 nodes.append(node)
                 segments[node] = segment
-                children = [c for c in node.children if not isinstance(c, _LAYOUT) and not isinstance(c, Definition)]
-                for child in reversed(children):
+                inside = [c for c in children(node) if not isinstance(c, _LAYOUT) and not isinstance(c, Definition)]
+                for child in reversed(inside):
                     parents[child] = node
                     pending.append(child)
         return nodes, parents, segments
@@ -280,6 +322,8 @@ class ChangeFacts:
     # Names called by test functions the change adds or edits: a deleted test whose code under
     # test they call was folded into them (e.g. into one parametrized test).
     called_by_changed_tests: frozenset[str]
+    # The repository's call graph (the after tree with the change applied), built on first use.
+    calls: CallGraphSource
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,6 +7,7 @@ stderr and exit code 2; a reject is exit code 1; accept is 0.
 from __future__ import annotations
 
 import sys
+import traceback
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,9 +15,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from guards import Change, GitRepository, GuardError, Report, RuleSet, check, directory_change, renderer
+from guards import NO_TREE, Change, DirectoryTree, GitRepository, GitTree, GuardError, Report, RuleSet, SourceTree, check, directory_change, renderer
 from guards.sources.patch import patch_change_on_directory, patch_change_on_revision, read_patch
+from orchestrator.cli_graph import register as register_graph_commands
 from orchestrator.cli_loop import register as register_loop_commands
+from orchestrator.hooks.cli import register as register_hook_commands
 from orchestrator.project import read_config
 
 app = typer.Typer(
@@ -26,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-EXIT_ACCEPT, EXIT_REJECT, EXIT_USAGE = 0, 1, 2
+EXIT_ACCEPT, EXIT_REJECT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class OutputFormat(StrEnum):
@@ -45,12 +48,15 @@ def fail(message: str) -> typer.Exit:
 
 def _load_change(
     repo: Path, base: str | None, head: str | None, staged: bool, before: Path | None, after: Path | None, patch: Path | None
-) -> tuple[Change, Path]:
-    """The change the options describe, and the directory whose `pyproject.toml` configures the check."""
+) -> tuple[Change, Path, SourceTree]:
+    """The change the options describe, the directory whose `pyproject.toml` configures the check,
+    and the after side's whole tree, for duplication: the work tree, the --head revision, the
+    --after directory, or none for a patch. For --staged it is the work tree: the staged files
+    themselves come from the index through the change, other files as they are on disk."""
     if after is not None:
         if before is None or patch is not None or head is not None or staged or base is not None:
             raise fail("--after goes with --before only")
-        return directory_change(before, after), after
+        return directory_change(before, after), after, DirectoryTree(after)
     if patch is not None:
         if head is not None or staged:
             raise fail("--patch goes with --base REV or --before DIR, not --head or --staged")
@@ -58,27 +64,40 @@ def _load_change(
         if before is not None:
             if base is not None:
                 raise fail("--patch takes either --base or --before, not both")
-            return patch_change_on_directory(before, text), before
+            return patch_change_on_directory(before, text), before, NO_TREE
         repository = GitRepository.open(repo)
-        return patch_change_on_revision(repository, base or "HEAD", text), repository.root
+        return patch_change_on_revision(repository, base or "HEAD", text), repository.root, NO_TREE
     if before is not None:
         raise fail("--before needs --after DIR or --patch FILE")
     repository = GitRepository.open(repo)
     if head is not None:
         if staged:
             raise fail("--head and --staged exclude each other")
-        return repository.revision_change(base or "HEAD", head), repository.root
+        return repository.revision_change(base or "HEAD", head), repository.root, GitTree(repository, head)
     if staged:
-        return repository.staged_change(base or "HEAD"), repository.root
-    return repository.worktree_change(base or "HEAD"), repository.root
+        return repository.staged_change(base or "HEAD"), repository.root, GitTree(repository, None)
+    return repository.worktree_change(base or "HEAD"), repository.root, GitTree(repository, None)
+
+
+def _cache_dir(root: Path) -> Path:
+    """`.ratchet/cache` under `root`; a `.ratchet` without a `.gitignore` gets one of `*`, so
+    the cache never shows in `git status`."""
+    state = root / ".ratchet"
+    state.mkdir(exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return state / "cache"
 
 
 def load_report(
     repo: Path, base: str | None, head: str | None, staged: bool, before: Path | None, after: Path | None, patch: Path | None
 ) -> Report:
     """The report `ratchet check` prints for these options; raises `GuardError` for bad input."""
-    change, root = _load_change(repo, base, head, staged, before, after, patch)
-    return check(change, read_config(root), RuleSet.default())
+    change, root, tree = _load_change(repo, base, head, staged, before, after, patch)
+    # A patch has no tree around it: only the changed files are indexed, so nothing is cached.
+    cache_dir = None if patch is not None else _cache_dir(root)
+    return check(change, read_config(root), RuleSet.default(), tree, cache_dir)
 
 
 @app.command("check")
@@ -106,17 +125,25 @@ def check_command(
 
 @app.command("demo")
 def demo_command() -> None:
-    """Run the guard on the bundled example: an agent-style change with a fallback, a weakened test and an honest fix."""
+    """Run the guard on the bundled example (a fallback, a weakened test and an honest fix), then the loop on a bundled task."""
     # Imported here because the demo runs `check`'s own code path from this module.
-    from orchestrator.demo import run_guard_demo
+    from orchestrator.demo import run_demo
 
-    raise typer.Exit(run_guard_demo())
+    raise typer.Exit(run_demo())
+
+
+def _project_rules() -> RuleSet:
+    """Built-in, plugin and the current directory's `[[tool.ratchet.rules]]` rules."""
+    try:
+        return RuleSet.default().with_taste(read_config(Path(".")))
+    except GuardError as exc:  # CLI boundary: a broken plugin or config is one line on stderr and exit 2.
+        raise fail(str(exc)) from exc
 
 
 @app.command("rules")
 def rules_command() -> None:
-    """List the rules: id, name, category, default severity."""
-    for rule in RuleSet.default().rules:
+    """List the rules: id, name, category, default severity; plugins and this project's taste rules included."""
+    for rule in _project_rules().rules:
         meta = rule.meta
         typer.echo(f"{meta.id}  {meta.name:<28} {meta.category.value:<12} {meta.severity.value}")
 
@@ -125,7 +152,7 @@ def rules_command() -> None:
 def rule_command(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id (FB001) or name.")]) -> None:
     """Print one rule's documentation."""
     try:
-        rule = RuleSet.default().get(rule_id)
+        rule = _project_rules().get(rule_id)
     except KeyError:
         raise fail(f"no rule {rule_id!r}; `ratchet rules` lists them") from None
     meta = rule.meta
@@ -134,7 +161,14 @@ def rule_command(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A ru
 
 
 register_loop_commands(app, fail)
+register_graph_commands(app, fail, _cache_dir)
+register_hook_commands(app, fail)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception:  # CLI boundary: a bug must not read as "reject" or "abandoned" (exit 1) to a script.
+        traceback.print_exc()
+        sys.stderr.write(f"ratchet: internal error (exit {EXIT_INTERNAL}); please report it with the traceback above\n")
+        sys.exit(EXIT_INTERNAL)

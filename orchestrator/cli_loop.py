@@ -1,8 +1,10 @@
 """The loop's commands: `ratchet run`, `resume`, `show`, `status`, `graph`.
 
 Errors of the loop's parts (the guard's `GuardError`, unknown worker specs, missing runs, a
-recording that does not apply) become one line on stderr and exit code 2 in `_boundary`, the CLI
-being their boundary; accepted is exit 0, abandoned 1.
+recording that does not apply, a bad price file or budget) become one line on stderr and exit code
+2 in `_boundary`, the CLI being their boundary; accepted is exit 0, abandoned 1. A model that
+fails during a run (the API down after the SDK's retries, a malformed forced reply) stops it with
+exit 2 too, in `_interrupted`: the run is checkpointed and `ratchet resume` continues it.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ import typer
 from guards import GitRepository, GuardError
 from graphs.protocols import Budget
 from graphs.state import LoopState
+from orchestrator.pricing import InvalidPriceTable, Price, UnknownModelPrice, parse_prices
 from orchestrator.runs import RunDir, RunNotFound, RunRecord, result_json, runs_root, timeline
-from orchestrator.workspace import InvalidTaskId
+from orchestrator.workspace import InvalidTaskId, check_task_id
 
 # LangGraph and the model SDK are imported inside the commands that use them: `ratchet check`
 # runs in pre-commit hooks and must not pay seconds of imports it never needs.
@@ -36,6 +39,11 @@ class JudgeKind(StrEnum):
     both = "both"
 
 
+class OrchestratorKind(StrEnum):
+    policy = "policy"
+    model = "model"
+
+
 class ResultFormat(StrEnum):
     text = "text"
     json = "json"
@@ -44,12 +52,45 @@ class ResultFormat(StrEnum):
 @contextmanager
 def _boundary(fail: Callable[[str], typer.Exit]) -> Iterator[None]:
     from orchestrator.loop import RunNotResumable, UnknownWorkerSpec
+    from orchestrator.workers.agent_process import ExternalWorkerError
     from orchestrator.workers.replay_worker import ReplayError
 
-    loop_errors = (GuardError, UnknownWorkerSpec, RunNotFound, RunNotResumable, InvalidTaskId, ReplayError, FileExistsError)
+    loop_errors = (GuardError, UnknownWorkerSpec, RunNotFound, RunNotResumable, InvalidTaskId, ReplayError, FileExistsError, ExternalWorkerError)
+    loop_errors += (InvalidPriceTable, UnknownModelPrice)
     try:
         yield
     except loop_errors as exc:  # CLI boundary: the loop's input errors are one line and exit 2.
+        raise fail(str(exc)) from exc
+
+
+@contextmanager
+def _interrupted(fail: Callable[[str], typer.Exit], task_id: str) -> Iterator[None]:
+    from graphs.protocols import RouteNotAllowed
+    from orchestrator.model_client import ModelReplyInvalid, ModelUnavailable, NoModelCredentials
+
+    try:
+        yield
+    except NoModelCredentials as exc:  # CLI boundary: found while wiring the run, before anything ran.
+        raise fail(str(exc)) from exc
+    except (ModelUnavailable, ModelReplyInvalid, RouteNotAllowed) as exc:  # CLI boundary: a failed model stops the run, resumably.
+        raise fail(f"{exc}; the run is checkpointed, `ratchet resume {task_id}` continues it") from exc
+
+
+def _read_prices(path: Path | None) -> dict[str, Price]:
+    """The `--prices` file's entries; none without the option."""
+    if path is None:
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidPriceTable(f"cannot read the price file {path}: {exc}") from exc
+    return parse_prices(text, str(path))
+
+
+def _budget(fail: Callable[[str], typer.Exit], iterations: int, tokens: int, cost: float, seconds: float, restarts: int) -> Budget:
+    try:
+        return Budget(iterations, tokens, cost, seconds, restarts)
+    except ValueError as exc:  # CLI boundary: a budget option out of range is one line and exit 2.
         raise fail(str(exc)) from exc
 
 
@@ -75,36 +116,46 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         task_id: Annotated[str, typer.Option(help="Names the run, its branch and worktree (default: generated).")] = "",
         base: Annotated[str, typer.Option(help="The revision to start from.")] = "HEAD",
         max_iterations: Annotated[int, typer.Option(help="Iteration budget.")] = 10,
-        max_tokens: Annotated[int, typer.Option(help="Token budget.")] = 2_000_000,
-        max_cost: Annotated[float, typer.Option(help="Cost budget in USD.")] = 20.0,
-        max_seconds: Annotated[float, typer.Option(help="Wall-time budget.")] = 3600.0,
+        max_tokens_budget: Annotated[int, typer.Option(help="Token budget: input plus output tokens of every model call.")] = 2_000_000,
+        max_cost: Annotated[float, typer.Option(help="Cost budget in USD, priced with the price table.")] = 20.0,
+        max_wall_seconds: Annotated[float, typer.Option(help="Wall-time budget in seconds.")] = 3600.0,
         restarts: Annotated[int, typer.Option(help="Fresh sessions per worker before reassigning.")] = 2,
         test_timeout: Annotated[float, typer.Option(help="Seconds the test command may take.")] = 600.0,
-        model: Annotated[str, typer.Option(help="Model for the default worker and the model judge.")] = "claude-sonnet-4-5",
+        model: Annotated[str, typer.Option(help="Model for the default worker, the model judge and the model orchestrator.")] = "claude-sonnet-4-5",
         judge: Annotated[JudgeKind, typer.Option(help="rules, model, or both.")] = JudgeKind.rules,
-        worker: Annotated[list[str] | None, typer.Option(help="anthropic:MODEL or replay:DIR; repeat for a roster.")] = None,
+        orchestrator: Annotated[OrchestratorKind, typer.Option(help="policy (deterministic), or model (chooses among the routes the policy allows).")] = OrchestratorKind.policy,
+        prices: Annotated[Path | None, typer.Option(help='TOML price table extending the defaults: "model-prefix" = { input = 3.0, output = 15.0 } (USD per million tokens).')] = None,
+        model_max_tokens: Annotated[int, typer.Option(min=1, help="max_tokens of each model call.")] = 8192,
+        temperature: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Sampling temperature (default: not sent).")] = None,
+        api_retries: Annotated[int, typer.Option(min=0, help="The SDK's retries of a failed call (429, 5xx, 529, connection errors).")] = 4,
+        worker: Annotated[list[str] | None, typer.Option(help="anthropic:MODEL, replay:DIR, claude-code[:MODEL], codex[:MODEL], aider[:MODEL] or cmd:COMMAND; repeat for a roster.")] = None,
         format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.text,
     ) -> None:
         """Drive a task to an accepted branch, or abandon it when the budget is spent. Exit 0 accepted, 1 abandoned, 2 error."""
         specs = tuple(worker) if worker else (f"anthropic:{model}",)
         with _boundary(fail):
-            from orchestrator.loop import build_judge, build_worker, start
+            from orchestrator.loop import start
 
             repository = GitRepository.open(repo)
             record = RunRecord(
-                task_id=task_id if task_id else f"task-{uuid.uuid4().hex[:8]}",
+                task_id=check_task_id(task_id) if task_id else f"task-{uuid.uuid4().hex[:8]}",
                 instruction=task,
                 test_command=test,
                 base=repository.resolve(base),
                 workers=specs,
                 model=model,
                 judge=judge.value,
-                budget=Budget(max_iterations, max_tokens, max_cost, max_seconds, restarts),
+                orchestrator=orchestrator.value,
+                prices=_read_prices(prices),
+                max_output_tokens=model_max_tokens,
+                temperature=temperature,
+                api_retries=api_retries,
+                budget=_budget(fail, max_iterations, max_tokens_budget, max_cost, max_wall_seconds, restarts),
                 test_timeout_s=test_timeout,
                 started_at=time.time(),
             )
-            roster = tuple(build_worker(spec, index) for index, spec in enumerate(specs))
-            state = start(repository, record, roster, build_judge(record.judge, record.model))
+            with _interrupted(fail, record.task_id):
+                state = start(repository, record)
         _report(state, format)
 
     @app.command("resume")
@@ -117,7 +168,8 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         with _boundary(fail):
             from orchestrator.loop import resume
 
-            _, state = resume(GitRepository.open(repo), task_id)
+            with _interrupted(fail, task_id):
+                _, state = resume(GitRepository.open(repo), task_id)
         _report(state, format)
 
     @app.command("show")

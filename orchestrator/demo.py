@@ -1,4 +1,5 @@
-"""`ratchet demo`: the guard run on the bundled example, in a throwaway git repository.
+"""`ratchet demo`: the guard run on the bundled example, in a throwaway git repository, then the
+loop (`orchestrator.demo_loop`) on a task about the same package.
 
 `examples/inventory/base` is a small stock-keeping package; `after` is the same tree after an
 agent-style change that keeps the tests green the wrong way: a lookup wrapped in
@@ -44,13 +45,18 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env={**os.environ, **_GIT_ENV}, check=True, capture_output=True)
 
 
-def prepare_demo_repository(root: Path) -> Path:
-    """A repository under `root` whose HEAD is the example's base and whose work tree is `after`."""
-    repo = root / "inventory"
+def base_repository(repo: Path) -> Path:
+    """A new repository at `repo` whose only commit is the example's base."""
     shutil.copytree(EXAMPLE / "base", repo, ignore=_BUILD_LITTER)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "inventory: base")
+    return repo
+
+
+def prepare_demo_repository(root: Path) -> Path:
+    """A repository under `root` whose HEAD is the example's base and whose work tree is `after`."""
+    repo = base_repository(root / "inventory")
     # Replace the whole work tree, so that a file the change deletes is gone too.
     for entry in repo.iterdir():
         if entry.is_dir() and entry.name != ".git":
@@ -74,3 +80,14 @@ def run_guard_demo() -> int:
         sys.stdout.write(renderer("text")(report))
     typer.echo(EXPLANATION)
     return 0 if is_expected(report) else 1
+
+
+def run_demo() -> int:
+    """`ratchet demo`: the guard part, then the loop part; 0 only when both went as claimed."""
+    # Imported here: `demo_loop` builds on this module, and brings LangGraph with it.
+    from orchestrator.demo_loop import run_loop_demo
+
+    guard = run_guard_demo()
+    typer.echo("\n--- the loop ---\n")
+    loop = run_loop_demo()
+    return 0 if guard == 0 and loop == 0 else 1

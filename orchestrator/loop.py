@@ -7,12 +7,14 @@ resumes from its last checkpoint (the interrupted node reruns; every node is saf
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -20,60 +22,100 @@ from langgraph.graph.state import CompiledStateGraph
 
 from guards import GitRepository, RuleSet
 from graphs.loop import compile_loop
-from graphs.protocols import Judge, TaskSpec, Worker
+from graphs.protocols import Judge, Orchestrator, TaskSpec, Worker
 from graphs.state import CHECKPOINT_TYPES, LoopSettings, LoopState, initial_state
 from orchestrator.policy import BudgetGate, DefaultPolicy
+from orchestrator.pricing import DEFAULT_PRICES, extended
 from orchestrator.project import read_config
 from orchestrator.rules_judge import AllJudges, RulesJudge
 from orchestrator.runs import RunDir, RunRecord, node_event
 from orchestrator.workspace import RATCHET_DIR, WorktreeFactory
+
+if TYPE_CHECKING:
+    from orchestrator.model_client import ModelConfig
 
 # Each iteration is five node steps, each restart or reassign one more; the budget ends a run long before this.
 _STEPS_PER_ITERATION = 7
 
 
 class UnknownWorkerSpec(ValueError):
-    """A `--worker` value that is not `anthropic:MODEL` or `replay:DIR`."""
+    """A `--worker` value that is none of the specs `build_worker` knows."""
 
 
 class RunNotResumable(RuntimeError):
     """The checkpoint of this task has nothing left to run."""
 
 
-def build_worker(spec: str, index: int) -> Worker:
+@dataclass(frozen=True, slots=True)
+class ModelConfigFor:
+    """The run's settings for every model call, as a `ModelConfig` for the model named."""
+
+    record: RunRecord
+
+    def __call__(self, model: str) -> ModelConfig:
+        # Imported here: the SDK is loaded only by runs that call a model.
+        from orchestrator.model_client import ModelConfig
+
+        record = self.record
+        return ModelConfig(
+            model=model,
+            max_tokens=record.max_output_tokens,
+            temperature=record.temperature,
+            max_retries=record.api_retries,
+            prices=extended(DEFAULT_PRICES, record.prices),
+        )
+
+
+def build_worker(spec: str, index: int, model_config: ModelConfigFor) -> Worker:
     kind, _, argument = spec.partition(":")
     name = f"{kind}-{index + 1}"
     # Imported here: each worker brings its own dependencies, and only the chosen ones are loaded.
     if kind == "anthropic" and argument:
-        from orchestrator.model_client import ModelConfig
         from orchestrator.workers.anthropic_worker import AnthropicWorker, AnthropicWorkerConfig
 
-        return AnthropicWorker(AnthropicWorkerConfig(model=ModelConfig(model=argument)), name=name)
+        return AnthropicWorker(AnthropicWorkerConfig(model=model_config(argument)), name=name)
     if kind == "replay" and argument:
         from orchestrator.workers.replay_worker import ReplayWorker
 
         return ReplayWorker(Path(argument), name=name)
-    raise UnknownWorkerSpec(f"worker {spec!r}: expected anthropic:MODEL or replay:DIR")
+    from orchestrator.workers.specs import EXTERNAL_KINDS, build_external_worker
+
+    if kind in EXTERNAL_KINDS:
+        return build_external_worker(kind, argument, name, os.environ)
+    raise UnknownWorkerSpec(
+        f"worker {spec!r}: expected anthropic:MODEL, replay:DIR, claude-code[:MODEL], codex[:MODEL], aider[:MODEL] or cmd:COMMAND"
+    )
 
 
-def build_judge(kind: str, model: str) -> Judge:
+def build_judge(kind: str, model: str, model_config: ModelConfigFor) -> Judge:
     if kind == "rules":
         return RulesJudge()
     from orchestrator.judges.model_judge import ModelJudge
-    from orchestrator.model_client import ModelConfig
 
-    model_judge = ModelJudge(ModelConfig(model=model))
+    model_judge = ModelJudge(model_config(model))
     if kind == "model":
         return model_judge
     assert kind == "both", kind
     return AllJudges((RulesJudge(), model_judge))
 
 
-def settings_for(repo: GitRepository, record: RunRecord, roster: tuple[Worker, ...], judge: Judge) -> LoopSettings:
+def build_orchestrator(kind: str, model: str, model_config: ModelConfigFor) -> Orchestrator:
+    """`policy` is the deterministic default; `model` asks a model to choose among the same allowed routes."""
+    if kind == "policy":
+        return DefaultPolicy()
+    assert kind == "model", kind
+    from orchestrator.orchestrators.model_orchestrator import ModelOrchestrator
+
+    return ModelOrchestrator(model_config(model))
+
+
+def settings_for(repo: GitRepository, record: RunRecord) -> LoopSettings:
+    """Everything the run record configures, built afresh: `run` and `resume` wire the same loop."""
+    model_config = ModelConfigFor(record)
     return LoopSettings(
-        roster=roster,
-        judge=judge,
-        orchestrator=DefaultPolicy(),
+        roster=tuple(build_worker(spec, index, model_config) for index, spec in enumerate(record.workers)),
+        judge=build_judge(record.judge, record.model, model_config),
+        orchestrator=build_orchestrator(record.orchestrator, record.model, model_config),
         gate=BudgetGate(record.budget),
         workspaces=WorktreeFactory(repo, record.base, record.test_timeout_s),
         guard_config=read_config(repo.root),
@@ -125,11 +167,13 @@ def _drive(
     return final
 
 
-def start(repo: GitRepository, record: RunRecord, roster: tuple[Worker, ...], judge: Judge) -> LoopState:
+def start(repo: GitRepository, record: RunRecord) -> LoopState:
+    # Built before the run directory exists: a bad worker spec or an unpriced model leaves nothing behind.
+    settings = settings_for(repo, record)
     run = RunDir.create(repo.root, record)
     task = TaskSpec(record.task_id, record.instruction, record.test_command)
     with checkpointed_loop(repo.root) as graph:
-        return _drive(graph, run, record, settings_for(repo, record, roster, judge), initial_state(task, record.started_at), 0)
+        return _drive(graph, run, record, settings, initial_state(task, record.started_at), 0)
 
 
 def load_state(repo: GitRepository, task_id: str) -> LoopState:
@@ -141,8 +185,7 @@ def load_state(repo: GitRepository, task_id: str) -> LoopState:
 def resume(repo: GitRepository, task_id: str) -> tuple[RunRecord, LoopState]:
     run = RunDir.open(repo.root, task_id)
     record = run.record()
-    roster = tuple(build_worker(spec, index) for index, spec in enumerate(record.workers))
-    settings = settings_for(repo, record, roster, build_judge(record.judge, record.model))
+    settings = settings_for(repo, record)
     with checkpointed_loop(repo.root) as graph:
         snapshot = graph.get_state(_config(record))
         if not snapshot.values:

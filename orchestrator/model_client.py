@@ -1,6 +1,7 @@
 """The one place Ratchet talks to a model: the official anthropic SDK, its errors translated once.
 
 Errors:
+    NoModelCredentials no API key, auth token or credentials: the SDK found none (ANTHROPIC_API_KEY, ...)
     ModelUnavailable   the API failed after the SDK's own retries (status, connection, timeout)
     ModelReplyInvalid  the model answered, but not in the shape its caller forced (e.g. no tool call)
 """
@@ -16,6 +17,10 @@ from anthropic.types import Message
 
 from graphs.protocols import Usage
 from orchestrator.pricing import DEFAULT_PRICES, PriceTable
+
+
+class NoModelCredentials(Exception):
+    """The SDK resolved no credentials; raised on construction, before any request is sent."""
 
 
 class ModelUnavailable(Exception):
@@ -52,6 +57,8 @@ class ModelConfig:
             raise ValueError(f"max_tokens and timeout_s must be positive, max_retries not negative: {self}")
         if self.temperature is not None and not 0.0 <= self.temperature <= 1.0:
             raise ValueError(f"temperature must be within [0, 1], got {self.temperature}")
+        # Priced up front (UnknownModelPrice): an unpriced model would otherwise fail after its first call.
+        self.prices.price(self.model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,11 @@ class ModelClient:
         self._client = anthropic.Anthropic(
             base_url=config.base_url, api_key=config.api_key, max_retries=config.max_retries, timeout=config.timeout_s
         )
+        # The SDK would only notice at the first request, deep inside a run.
+        if self._client.api_key is None and self._client.auth_token is None and self._client.credentials is None:
+            raise NoModelCredentials(
+                f"{config.model}: no credentials; set ANTHROPIC_API_KEY (any value will do for a local server at ANTHROPIC_BASE_URL)"
+            )
 
     def _usage(self, message: Message) -> Usage:
         tokens_in, tokens_out = message.usage.input_tokens, message.usage.output_tokens

@@ -22,23 +22,22 @@ from graphs.protocols import Budget, Decision, Progress, Route, Situation
 class BudgetGate:
     budget: Budget
 
-    def spent(self, progress: Progress) -> str:
-        """Which limit is reached, or "" while there is budget left."""
-        budget = progress.usage
+    def limits_reached(self, progress: Progress) -> tuple[str, ...]:
+        usage = progress.usage
         limits = (
-            (progress.iterations >= self.budget.max_iterations, f"{progress.iterations} iterations"),
-            (budget.input_tokens + budget.output_tokens >= self.budget.max_tokens, "token budget"),
-            (budget.cost_usd >= self.budget.max_cost_usd, "cost budget"),
-            (progress.elapsed_seconds >= self.budget.max_seconds, "wall-time budget"),
+            (progress.iterations >= self.budget.max_iterations, f"iteration budget ({self.budget.max_iterations})"),
+            (usage.input_tokens + usage.output_tokens >= self.budget.max_tokens, f"token budget ({self.budget.max_tokens})"),
+            (usage.cost_usd >= self.budget.max_cost_usd, f"cost budget (${self.budget.max_cost_usd:g})"),
+            (progress.elapsed_seconds >= self.budget.max_seconds, f"wall-time budget ({self.budget.max_seconds:g}s)"),
         )
-        return ", ".join(name for reached, name in limits if reached)
+        return tuple(name for reached, name in limits if reached)
 
     def allowed(self, progress: Progress) -> frozenset[Route]:
         # Acceptance is gated by evidence, never by choice: quality only moves one way.
         routes = {Route.ABANDON}
         if progress.tests_passed and progress.guard_accepted:
             routes.add(Route.ACCEPT)
-        if self.spent(progress):
+        if self.limits_reached(progress):
             return frozenset(routes)
         routes.add(Route.CONTINUE)
         if progress.restarts < self.budget.restarts_per_worker:
@@ -62,7 +61,8 @@ class DefaultPolicy:
         if situation.tests_passed and situation.guard_verdict == "accept" and situation.judge_done and Route.ACCEPT in allowed:
             return Decision(Route.ACCEPT, f"tests pass, guard accepts, judge: {situation.judge_reason}")
         if Route.CONTINUE not in allowed:
-            return Decision(Route.ABANDON, f"budget spent after iteration {situation.iteration}")
+            spent = ", ".join(situation.limits_reached)
+            return Decision(Route.ABANDON, f"{spent} spent after iteration {situation.iteration}")
         repeated = repeated_findings(situation.findings_history)
         if repeated:
             rules = ", ".join(repeated)

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from graphs.protocols import Attempt, Budget
+from orchestrator.pricing import Price
 from graphs.state import Iteration, LoopState, total_usage
 from orchestrator.workspace import RATCHET_DIR, check_task_id
-
 
 
 class RunNotFound(LookupError):
@@ -22,7 +22,12 @@ class RunNotFound(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class RunRecord:
-    """Everything `ratchet run` was given; `resume` rebuilds the same run from it."""
+    """Everything `ratchet run` was given; `resume` rebuilds the same run from it.
+
+    `judge` is rules, model or both; `orchestrator` policy or model; `prices` the entries of the
+    `--prices` file, which extend the default price table. `max_output_tokens`, `temperature`
+    (None: not sent) and `api_retries` apply to every model call of the run.
+    """
 
     task_id: str
     instruction: str
@@ -31,6 +36,11 @@ class RunRecord:
     workers: tuple[str, ...]
     model: str
     judge: str
+    orchestrator: str
+    prices: dict[str, Price]
+    max_output_tokens: int
+    temperature: float | None
+    api_retries: int
     budget: Budget
     test_timeout_s: float
     started_at: float
@@ -43,6 +53,7 @@ class RunRecord:
         data = json.loads(text)
         data["workers"] = tuple(data["workers"])
         data["budget"] = Budget(**data["budget"])
+        data["prices"] = {prefix: Price(**price) for prefix, price in data["prices"].items()}
         return cls(**data)
 
 

@@ -14,6 +14,7 @@ from typer.testing import Result
 from guards import Category, RuleSet
 from orchestrator.cli import load_report
 from orchestrator.demo import HONEST_FIX, is_expected, prepare_demo_repository
+from orchestrator.demo_loop import TASK_ID
 from tests.conftest import GitRepo
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -104,13 +105,17 @@ def test_unknown_option_is_a_usage_error(cli: Callable[..., Result], tmp_path: P
     assert "--no-such-option" in result.stderr
 
 
-def test_demo_rejects_the_agent_change_and_spares_the_fix(ratchet: Run, tmp_path: Path) -> None:
+def test_demo_rejects_the_agent_change_then_runs_the_loop_to_acceptance(ratchet: Run, tmp_path: Path) -> None:
     result = ratchet("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "FB001" in result.stdout
-    assert "TS003" in result.stdout
-    assert "REJECT" in result.stdout
-    assert not [line for line in result.stdout.splitlines() if line.startswith(HONEST_FIX)]
+    guard_part, loop_part = result.stdout.split("--- the loop ---")
+    assert "FB001" in guard_part and "TS003" in guard_part and "REJECT" in guard_part
+    assert not [line for line in guard_part.splitlines() if line.startswith(HONEST_FIX)]
+    steps = [line.split() for line in loop_part.splitlines() if "→" in line]
+    assert [(step[0], step[4], step[6], step[7]) for step in steps] == [("1", "pass", "reject", "[FB001]"), ("2", "pass", "accept", "0")]
+    assert [step[step.index("→") + 1] for step in steps] == ["continue:", "accept:"]
+    assert f"task {TASK_ID}: accepted" in loop_part
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_demo_findings_by_file(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.rules.base import Example, ScopeRule
-from guards.rules.patterns import is_broad, raises_inside
+from guards.rules.patterns import exits_inside, is_broad, raises_inside
 from guards.scope import ScopeDiff
 
 
@@ -25,7 +25,8 @@ class BroadExcept(ScopeRule):
     one failing test pass; the loop then hides every later regression too.
 
     Not flagged: a broad handler that raises (translation with `raise ... from exc`, cleanup and
-    re-raise), and handlers the change did not add.
+    re-raise) or ends the process (`sys.exit`: a program's outermost boundary turning a crash into
+    an exit status), and handlers the change did not add.
 
     ## Example
     ```python
@@ -57,6 +58,10 @@ class BroadExcept(ScopeRule):
             "def f(p):\n    try:\n        return parse(p)\n    except Exception:\n        return None\n",
             "def f(p):\n    try:\n        return parse(p)\n    except Exception:  # unchanged, only reformatted\n\n        return None\n",
         ),
+        Example(
+            "def main():\n    app()\n",
+            "import sys\nimport traceback\ndef main():\n    try:\n        app()\n    except Exception:\n        traceback.print_exc()\n        sys.exit(3)\n",
+        ),
     )
     INVALID = (
         Example("def f(p):\n    return parse(p)\n", "def f(p):\n    try:\n        return parse(p)\n    except Exception:\n        return None\n"),
@@ -67,5 +72,5 @@ class BroadExcept(ScopeRule):
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
         for handler in scope.added(m.ExceptHandler()):
             assert isinstance(handler, cst.ExceptHandler)
-            if is_broad(scope.after, handler) and not raises_inside(handler.body):
+            if is_broad(scope.after, handler) and not raises_inside(handler.body) and not exits_inside(handler.body):
                 yield scope.finding(self.meta, handler, "broad exception handler swallows every error without re-raising")

@@ -303,3 +303,14 @@ def replaces(removed: cst.CSTNode, added: cst.CSTNode) -> bool:
 def is_trivial_assertion(assertion: cst.CSTNode) -> bool:
     """An assertion about literals only (`assert True`, `self.assertTrue(1)`): it checks nothing."""
     return all(m.matches(operand, LITERAL) for operand in assertion_operands(assertion))
+
+
+# Ending the process is not swallowing: the error stops everything, with a status (a CLI boundary).
+PROCESS_EXIT = m.Call(
+    func=m.Attribute(value=m.Name("sys"), attr=m.Name("exit")) | m.Attribute(value=m.Name("os"), attr=m.Name("_exit"))
+)
+
+
+def exits_inside(node: cst.CSTNode) -> bool:
+    """Whether `node` calls `sys.exit` or `os._exit`."""
+    return bool(m.findall(node, PROCESS_EXIT))

@@ -59,7 +59,7 @@ class GitRepository:
         commit = self.resolve(base)
         entries = self._diff_entries(["diff", "-M", "--name-status", "-z", commit, "--"])
         untracked = self.git("ls-files", "--others", "--exclude-standard", "-z").decode().split("\0")
-        entries += [_Entry("A", path, path) for path in untracked if is_python_path(path)]
+        entries = _with_untracked(entries, {path for path in untracked if is_python_path(path)})
         afters = {path: self._read_worktree(path) for path in _after_paths(entries)}
         return _pairs(entries, self._befores(commit, entries), afters)
 
@@ -113,6 +113,14 @@ class GitRepository:
             if is_python_path(old) or is_python_path(new):
                 entries.append(_Entry(status, old, new))
         return entries
+
+
+def _with_untracked(entries: list[_Entry], untracked: set[str]) -> list[_Entry]:
+    """Untracked files as additions. A file in the base that is untracked now (e.g. removed from the
+    index) is listed as deleted by the diff; it is still in the work tree, so it is a modification."""
+    revived = [_Entry("M", e.old_path, e.new_path) if e.status == "D" and e.old_path in untracked else e for e in entries]
+    listed = {entry.new_path for entry in revived}
+    return revived + [_Entry("A", path, path) for path in sorted(untracked - listed)]
 
 
 def _after_paths(entries: list[_Entry]) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphs.protocols import Decision, Route, Situation
-from orchestrator.model_client import ModelClient, ModelConfig, ModelReplyInvalid, forced_tool_input, reply_field
+from graphs.protocols import Decision, Route, RouteNotAllowed, Situation
+from orchestrator.model_client import ModelClient, ModelConfig, forced_tool_input, reply_field
 
 INSTRUCTIONS = """You steer a loop in which a coding agent works on a task in iterations. After each
 iteration, choose what happens next among the routes offered:
@@ -15,10 +15,6 @@ iteration, choose what happens next among the routes offered:
 - reassign: another worker takes the task; best when restarts did not help.
 - abandon: stop; the budget is better spent elsewhere.
 Call the route tool with one of the offered routes and the reason for it."""
-
-
-class RouteNotAllowed(ModelReplyInvalid):
-    """The model chose a route the situation does not allow."""
 
 
 def route_tool(allowed: frozenset[Route]) -> dict[str, Any]:
@@ -43,6 +39,7 @@ def situation_prompt(situation: Situation) -> str:
         f"Tests passed: {situation.tests_passed}. Guard verdict: {situation.guard_verdict}.\n"
         f"Judge: {'done' if situation.judge_done else 'not done'} ({situation.judge_reason}).\n"
         f"Guard findings per iteration:\n{history or '  none yet'}\n"
+        f"Budget limits reached: {', '.join(situation.limits_reached) if situation.limits_reached else 'none'}.\n"
         f"Routes offered: {', '.join(sorted(route.value for route in situation.allowed))}."
     )
 

@@ -1,9 +1,10 @@
 """A worker that plays recorded attempts from a folder, for demos and regression tests.
 
 Attempt N of a task is `DIR/NN/` (01, 02, ...) holding `summary.txt` and either `change.patch`
-(applied with `git apply` in the worktree) or `files/` (copied over the worktree). The number of
-attempts already played is kept in `Session.state["replayed"]`, so a resumed run plays the same
-attempt it would have played without the interruption.
+(applied with `git apply` in the worktree) or `files/` (copied over the worktree). N is the
+request's `attempt`, which the loop counts from its recorded iterations: a resumed run plays the
+attempt it would have played without the interruption, and a restarted session goes on with the
+next recorded attempt instead of starting over at 01.
 """
 
 from __future__ import annotations
@@ -30,10 +31,9 @@ class ReplayWorker:
         self.recording = recording
 
     def attempt(self, request: AttemptRequest) -> Attempt:
-        replayed = request.session.state["replayed"] if request.session.state else 0
-        folder = self.recording / f"{replayed + 1:02d}"
+        folder = self.recording / f"{request.attempt:02d}"
         if not folder.is_dir():
-            raise ReplayError(f"{self.recording} has no attempt {replayed + 1} (expected {folder})")
+            raise ReplayError(f"{self.recording} has no attempt {request.attempt} (expected {folder})")
         patch, files = folder / "change.patch", folder / "files"
         if patch.is_file() == files.is_dir():
             raise ReplayError(f"{folder} must hold exactly one of change.patch and files/")
@@ -44,5 +44,5 @@ class ReplayWorker:
         else:
             shutil.copytree(files, request.workspace, dirs_exist_ok=True)
         summary = (folder / "summary.txt").read_text(encoding="utf-8").strip()
-        session = replace(request.session, state={"replayed": replayed + 1})
+        session = replace(request.session, state={"replayed": request.attempt})
         return Attempt(session=session, summary=summary, usage=Usage())

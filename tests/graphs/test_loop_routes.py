@@ -105,6 +105,8 @@ def test_restart_starts_a_fresh_session_with_the_lessons() -> None:
     fresh = workers[0].requests[2]
     assert fresh.session.number == 2
     assert fresh.session.state == {}
+    # The attempt count survives the fresh session: a replay goes on with its third recording.
+    assert [request.attempt for request in workers[0].requests] == [1, 2, 3]
     assert "iteration 2 was stopped" in fresh.message and "FB001" in fresh.message
     assert workspace.prepared == 2
     assert orchestrator.seen[1].findings_history == (("FB001",), ("FB001",))
@@ -113,7 +115,7 @@ def test_restart_starts_a_fresh_session_with_the_lessons() -> None:
 def test_reassign_hands_the_lessons_to_the_next_worker() -> None:
     final, _, workers, orchestrator = run_case(CASES[3])
     assert Route.RESTART not in orchestrator.seen[1].allowed
-    assert len(workers[1].requests) == 1
+    assert [request.attempt for request in workers[1].requests] == [1]
     assert "FB001" in workers[1].requests[0].message
     assert final["worker_index"] == 1
 

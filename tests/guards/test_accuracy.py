@@ -23,7 +23,7 @@ import pytest
 from guards import Change, Config, FilePair, Finding, RuleSet, check
 
 CORPUS = Path(__file__).parent / "corpus"
-CATEGORIES = ("fallback", "guard", "invariant", "test", "suppression", "parse", "trade")
+CATEGORIES = ("fallback", "guard", "invariant", "test", "suppression", "parse", "trade", "duplication", "complexity")
 THRESHOLD = 0.9
 _CASE_NAME = re.compile(r"\d{3}_[a-z0-9_]+")
 _CASE_KEYS = {"description", "path", "before", "after", "expected"}

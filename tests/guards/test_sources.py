@@ -251,3 +251,13 @@ def test_check_command_reads_the_named_change(git_repo: Callable[..., GitRepo], 
     result = cli("check", "--format", "json", *args, cwd=cwd)
     assert result.exit_code == 0, result.stderr
     assert [f["path"] for f in json.loads(result.stdout)["files"]] == paths
+
+
+def test_a_committed_file_now_untracked_is_a_modification(git_repo: Callable[..., GitRepo]) -> None:
+    repo = git_repo(BASE)
+    repo.git("rm", "-q", "--cached", "pkg/sub/util.py")
+    repo.write({"pkg/sub/util.py": "def double(x):\n    return x + x\n"})
+    change = GitRepository.open(repo.root).worktree_change("HEAD")
+    assert shape(change) == {
+        "pkg/sub/util.py": ("def double(x):\n    return 2 * x\n", "def double(x):\n    return x + x\n", None)
+    }

@@ -1,6 +1,6 @@
-"""`ratchet run / resume / show / status` as processes, on real repositories, with the replay worker;
-and a run killed with SIGKILL mid-iteration that `ratchet resume` finishes without losing or
-repeating an iteration."""
+"""`ratchet run / resume / show / status` on real repositories with the replay worker, in-process;
+and, as a process, a run killed with SIGKILL mid-iteration that `ratchet resume` finishes without
+losing or repeating an iteration."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from tests.conftest import RATCHET, GitRepo, write_files
+
+Cli = Callable[..., Result]
 
 BASE = {"app/__init__.py": "", "app/core.py": "def total(xs):\n    return sum(x for x in xs)\n"}
 GOOD = {"app/core.py": "def total(xs):\n    return sum(xs)  # fixed\n"}
@@ -35,22 +38,19 @@ def recording(root: Path, attempts: list[dict[str, str]]) -> Path:
     [
         ([GOOD], 0, ["accept"]),
         ([FALLBACK, GOOD], 0, ["continue", "accept"]),
-        ([UNFINISHED, UNFINISHED], 1, ["continue", "abandon"]),
+        ([UNFINISHED, UNFINISHED, UNFINISHED], 1, ["continue", "continue", "abandon"]),
+        # After the restart the fresh session plays the third recording, not the first again.
+        ([FALLBACK, FALLBACK, GOOD], 0, ["continue", "restart", "accept"]),
     ],
 )
 def test_run_with_a_replay_worker(
-    git_repo: Callable[..., GitRepo],
-    ratchet: Callable[..., subprocess.CompletedProcess[str]],
-    tmp_path: Path,
-    attempts: list[dict[str, str]],
-    code: int,
-    decisions: list[str],
+    git_repo: Callable[..., GitRepo], cli: Cli, tmp_path: Path, attempts: list[dict[str, str]], code: int, decisions: list[str]
 ) -> None:
     repo = git_repo(BASE)
     replay = recording(tmp_path / "rec", attempts)
     args = ["--task", "simplify total", "--test", "grep -q fixed app/core.py", "--worker", f"replay:{replay}"]
-    result = ratchet("run", *args, "--task-id", "t1", "--max-iterations", "2", "--format", "json", cwd=repo.root)
-    assert result.returncode == code, result.stderr
+    result = cli("run", *args, "--task-id", "t1", "--max-iterations", "3", "--format", "json", cwd=repo.root)
+    assert result.exit_code == code, result.output
     output = json.loads(result.stdout)
     assert [it["decision"] for it in output["iterations"]] == decisions
     assert output["status"] == ("accepted" if code == 0 else "abandoned")
@@ -60,9 +60,8 @@ def test_run_with_a_replay_worker(
     if code == 0:
         assert "# fixed" in repo.git("show", "ratchet/t1:app/core.py")
         assert "+    return sum(xs)  # fixed" in (repo.root / ".ratchet/runs/t1/result.patch").read_text()
-    if len(decisions) == 2:
-        assert ratchet("show", "t1", cwd=repo.root).stdout.count("→") == 2
-        assert f"t1  {output['status']}" in ratchet("status", cwd=repo.root).stdout
+    assert cli("show", "t1", cwd=repo.root).stdout.count("→") == len(decisions)
+    assert f"t1  {output['status']}" in cli("status", cwd=repo.root).stdout
 
 
 @pytest.mark.parametrize(
@@ -71,16 +70,20 @@ def test_run_with_a_replay_worker(
         ["--worker", "telepathy:x"],
         ["--worker", "replay:/nonexistent/recording"],
         ["--task-id", "../escape", "--worker", "replay:{rec}"],
+        ["--worker", "anthropic:unpriced-model"],
+        ["--worker", "replay:{rec}", "--judge", "model", "--model", "unpriced-model"],
+        ["--worker", "replay:{rec}", "--prices", "{tmp}/bad.toml"],
+        ["--worker", "replay:{rec}", "--prices", "{tmp}/missing.toml"],
+        ["--worker", "replay:{rec}", "--max-cost", "0"],
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(
-    git_repo: Callable[..., GitRepo], ratchet: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path, args: list[str]
-) -> None:
+def test_bad_input_is_one_line_and_exit_2(git_repo: Callable[..., GitRepo], cli: Cli, tmp_path: Path, args: list[str]) -> None:
     repo = git_repo(BASE)
     replay = recording(tmp_path / "rec", [GOOD])
-    filled = [arg.replace("{rec}", str(replay)) for arg in args]
-    result = ratchet("run", "--task", "x", "--test", "true", *filled, cwd=repo.root)
-    assert result.returncode == 2
+    (tmp_path / "bad.toml").write_text('"m" = { input = "free" }\n')
+    filled = [arg.replace("{rec}", str(replay)).replace("{tmp}", str(tmp_path)) for arg in args]
+    result = cli("run", "--task", "x", "--test", "true", *filled, cwd=repo.root)
+    assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("ratchet: error:")
 
@@ -110,4 +113,8 @@ def test_a_killed_run_resumes_without_losing_or_repeating_iterations(
     output = json.loads(result.stdout)
     assert [(it["n"], it["decision"]) for it in output["iterations"]] == [(1, "continue"), (2, "continue"), (3, "accept")]
     assert repo.git("log", "--format=%s", "ratchet/k1").splitlines() == ["ratchet: iteration 3", "ratchet: iteration 2", "base"]
+    # Each iteration was decided exactly once, across the kill, and each played its own recording.
+    assert [event["iteration"] for event in _events(repo) if event["node"] == "decide"] == [1, 2, 3]
+    transcripts = sorted((repo.root / ".ratchet/runs/k1/transcripts").iterdir())
+    assert [json.loads(path.read_text())["summary"] for path in transcripts] == ["attempt 1", "attempt 2", "attempt 3"]
     assert ratchet("resume", "k1", cwd=repo.root).returncode == 2

@@ -5,11 +5,11 @@ from typing import Any
 import pytest
 
 from graphs import protocols
-from graphs.protocols import Evidence, Route, Situation, TaskSpec
+from graphs.protocols import Evidence, Route, RouteNotAllowed, Situation, TaskSpec
 from orchestrator.judges.model_judge import ModelJudge
 from orchestrator.messages_server import Reply, ScriptedMessagesServer, Text, ToolUse
 from orchestrator.model_client import ModelReplyInvalid
-from orchestrator.orchestrators.model_orchestrator import ModelOrchestrator, RouteNotAllowed
+from orchestrator.orchestrators.model_orchestrator import ModelOrchestrator
 from tests.orchestrator.conftest import model_config
 
 EVIDENCE = Evidence(

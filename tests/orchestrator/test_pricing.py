@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.pricing import DEFAULT_PRICES, Price, PriceTable, UnknownModelPrice
+from orchestrator.pricing import DEFAULT_PRICES, InvalidPriceTable, Price, PriceTable, UnknownModelPrice, extended, parse_prices
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,30 @@ def test_longest_prefix_wins_and_unknown_models_are_an_error() -> None:
         table.price("other")
     with pytest.raises(ValueError):
         Price(-1.0, 0.0)
+
+
+def test_a_price_file_extends_and_overrides_the_defaults() -> None:
+    entries = parse_prices('"local" = { input = 0, output = 0 }\n"claude-sonnet-4" = { input = 2.5, output = 10.0 }\n', "prices.toml")
+    table = extended(DEFAULT_PRICES, entries)
+    assert table.price("local-7b") == Price(0.0, 0.0)
+    assert table.price("claude-sonnet-4-5") == Price(2.5, 10.0)
+    assert table.price("claude-haiku-4-5") == DEFAULT_PRICES.price("claude-haiku-4-5")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("not toml = = 1", "prices.toml:"),
+        ("", "no prices"),
+        ('"m" = 3.0', "exactly `input` and `output`"),
+        ('"m" = { input = 1.0 }', "exactly `input` and `output`"),
+        ('"m" = { input = 1.0, output = 2.0, cache = 0.1 }', "exactly `input` and `output`"),
+        ('"m" = { input = -1.0, output = 2.0 }', "non-negative numbers"),
+        ('"m" = { input = true, output = 2.0 }', "non-negative numbers"),
+        ('"m" = { input = "3", output = 2.0 }', "non-negative numbers"),
+    ],
+)
+def test_a_bad_price_file_is_an_error_naming_it(text: str, error: str) -> None:
+    with pytest.raises(InvalidPriceTable, match="prices.toml") as raised:
+        parse_prices(text, "prices.toml")
+    assert error in str(raised.value)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,21 +42,22 @@ def recording(tmp_path: Path) -> Path:
 def test_plays_recorded_attempts_in_order(tmp_path: Path, recording: Path) -> None:
     workspace = _git_workspace(tmp_path / "worktree")
     worker = ReplayWorker(recording)
-    first = worker.attempt(AttemptRequest(TASK, workspace, Session("replay", 1), "task"))
+    first = worker.attempt(AttemptRequest(TASK, workspace, Session("replay", 1), "task", attempt=1))
     assert (first.summary, first.usage, first.session.state) == ("patched greet", Usage(), {"replayed": 1})
     assert (workspace / "greet.py").read_text() == "def greet():\n    return 'hello'\n"
-    second = worker.attempt(AttemptRequest(TASK, workspace, first.session, "feedback"))
+    second = worker.attempt(AttemptRequest(TASK, workspace, first.session, "feedback", attempt=2))
     assert (second.summary, second.session.state) == ("added extra", {"replayed": 2})
     assert (workspace / "pkg" / "extra.py").read_text() == "X = 1\n"
     with pytest.raises(ReplayError, match="no attempt 3"):
-        worker.attempt(AttemptRequest(TASK, workspace, second.session, "feedback"))
+        worker.attempt(AttemptRequest(TASK, workspace, second.session, "feedback", attempt=3))
 
 
-def test_a_resumed_session_plays_the_attempt_its_state_names(tmp_path: Path, recording: Path) -> None:
+@pytest.mark.parametrize("session", [Session("replay", 1, {"replayed": 1}), Session("replay", 2)], ids=["resumed", "restarted"])
+def test_plays_the_attempt_the_request_names_whatever_the_session(tmp_path: Path, recording: Path, session: Session) -> None:
     workspace = _git_workspace(tmp_path / "worktree")
-    resumed = replace(Session("replay", 1), state={"replayed": 1})
-    attempt = ReplayWorker(recording).attempt(AttemptRequest(TASK, workspace, resumed, "feedback"))
+    attempt = ReplayWorker(recording).attempt(AttemptRequest(TASK, workspace, session, "feedback", attempt=2))
     assert attempt.summary == "added extra" and (workspace / "greet.py").read_text() == "def greet():\n    return 'bye'\n"
+    assert attempt.session.number == session.number
 
 
 def test_a_patch_that_does_not_apply_is_an_error(tmp_path: Path, recording: Path) -> None:

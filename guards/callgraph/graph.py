@@ -1,0 +1,275 @@
+"""The call graph of a repository: file summaries resolved against each other into a networkx
+`DiGraph` whose nodes are qualified names (functions, methods, and the classes and modules that
+make calls) and whose edges carry their call sites.
+
+Resolution follows imports and re-exports (`from app import Invoice` where `app/__init__.py`
+imports it from `app.billing`), `self.method` through the class's bases, constructors to
+`__init__`, and methods on receivers whose class the caller's file shows (`x = Invoice(); x.total()`,
+`def f(x: Invoice): x.total()`). A method called on a receiver of unknown type is counted by name
+only: such a method's callers are not all known.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from guards.callgraph.model import Call, FileSummary, FunctionInfo, Param, Shape
+from guards.callgraph.summary import module_name
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+_MAX_HOPS = 8  # re-export chains longer than this are not followed (and cycles end)
+_BUILTIN_NAMES = vars(builtins)
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """One call of `callee` by `caller` at `path:line`."""
+
+    path: str
+    line: int
+    caller: str
+    callee: str
+    call: Call
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def _builtin_type(name: str) -> type | None:
+    value = _BUILTIN_NAMES[name] if name in _BUILTIN_NAMES else None
+    return value if isinstance(value, type) else None
+
+
+def _last_name(ref: str) -> str:
+    return ref.rpartition(".")[2].rpartition(":")[2]
+
+
+class CallGraph:
+    """Summaries indexed by the last component of what they call, resolved on demand: the rules
+    ask about a few functions, so only the calls that can reach them are resolved. The complete
+    networkx graph (`graph`) is resolved once, when first asked for."""
+
+    def __init__(self, summaries: Iterable[FileSummary]) -> None:
+        self.files = {summary.path: summary for summary in summaries}
+        self.modules = {summary.module: summary for summary in self.files.values()}
+        self.functions: dict[str, tuple[FileSummary, FunctionInfo]] = {}
+        self.classes: dict[str, tuple[FileSummary, tuple[str, ...], int]] = {}
+        self._calls_by_name: dict[str, list[tuple[FileSummary, Call]]] = {}
+        self._calls_by_caller: dict[str, list[tuple[FileSummary, Call]]] = {}
+        self._references_by_name: dict[str, list[str]] = {}
+        for summary in self.files.values():
+            for function in summary.functions:
+                self.functions[function.qualname] = (summary, function)
+            for klass in summary.classes:
+                self.classes[klass.qualname] = (summary, klass.bases, klass.line)
+            for call in summary.calls:
+                self._calls_by_name.setdefault(_last_name(call.target), []).append((summary, call))
+                self._calls_by_caller.setdefault(call.caller, []).append((summary, call))
+            refs = [*summary.references, *(f"g:{summary.module}.{name}" for name in summary.exported)]
+            if summary.path.endswith("__init__.py"):
+                refs += [f"g:{target}" for _, target in summary.aliases]
+            for ref in refs:
+                self._references_by_name.setdefault(_last_name(ref), []).append(ref)
+
+    # --- resolution ---
+
+    @cached_property
+    def _aliases(self) -> dict[str, dict[str, str]]:
+        return {module: dict(summary.aliases) for module, summary in self.modules.items()}
+
+    def lookup(self, dotted: str, hops: int = 0) -> str | None:
+        """The function or class a qualified name denotes, following re-exports and inheritance."""
+        if dotted in self.functions or dotted in self.classes:
+            return dotted
+        if hops > _MAX_HOPS:
+            return None
+        parts = dotted.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            prefix, name, rest = ".".join(parts[:cut]), parts[cut], parts[cut + 1 :]
+            if prefix in self.classes:
+                return self.method(prefix, name, hops + 1) if not rest else None
+            if prefix in self.modules:
+                aliases = self._aliases[prefix]
+                if name in aliases and aliases[name] != dotted:
+                    return self.lookup(".".join([aliases[name], *rest]), hops + 1)
+                return None
+        return None
+
+    def method(self, klass: str, name: str, hops: int = 0) -> str | None:
+        """`klass.name`, or the method of that name inherited from the first base that has it."""
+        candidate = f"{klass}.{name}"
+        if candidate in self.functions:
+            return candidate
+        if hops > _MAX_HOPS or klass not in self.classes:
+            return None
+        for base in self.base_classes(klass):
+            found = self.method(base, name, hops + 1)
+            if found is not None:
+                return found
+        return None
+
+    def base_classes(self, klass: str) -> list[str]:
+        """The direct bases defined in the repository, by qualified name."""
+        bases = []
+        for ref in self.classes[klass][1]:
+            resolved = self.lookup(ref[2:]) if ref.startswith("g:") else None
+            if resolved is not None and resolved in self.classes:
+                bases.append(resolved)
+        return bases
+
+    def resolve(self, ref: str) -> str | None:
+        if ref.startswith("g:"):
+            return self.lookup(ref[2:])
+        if ref.startswith("s:"):
+            klass, _, name = ref[2:].rpartition(".")
+            return self.method(klass, name)
+        return None
+
+    # --- call sites ---
+
+    def _site(self, summary: FileSummary, call: Call) -> CallSite | None:
+        callee = self.resolve(call.target)
+        if callee is None:
+            return None
+        if callee in self.classes:
+            constructor = self.method(callee, "__init__")
+            callee = constructor if constructor is not None else callee
+            call = Call(call.caller, call.line, call.target, True, call.args, call.caught, call.unchecked)
+        return CallSite(summary.path, call.line, call.caller, callee, call)
+
+    def _unresolved_method_calls(self, name: str) -> int:
+        """Calls of a method `name` on a receiver whose class the graph cannot tell."""
+        return sum(
+            1
+            for summary, call in self._calls_by_name.get(name, [])
+            if call.target.startswith("a:") or (call.bound and call.target.startswith("g:") and self._site(summary, call) is None)
+        )
+
+    def exposed(self, qualname: str) -> bool:
+        """Whether the function's callers may be outside what the graph sees: it is used as a value
+        (a callback), listed in `__all__`, or re-exported by a package's `__init__`."""
+        return any(self.resolve(ref) == qualname for ref in self._references_by_name.get(qualname.rpartition(".")[2], []))
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Every resolved call as an edge `caller -> callee` with its `sites`; nodes carry `path`,
+        `line` and `kind` (function, class, module)."""
+        # Imported here: networkx takes longer to import than most checks take to run.
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for qualname, (summary, function) in self.functions.items():
+            graph.add_node(qualname, path=summary.path, line=function.line, kind="function")
+        for qualname, (summary, _, line) in self.classes.items():
+            graph.add_node(qualname, path=summary.path, line=line, kind="class")
+        sites: dict[tuple[str, str], list[CallSite]] = {}
+        for summary in self.files.values():
+            for call in summary.calls:
+                site = self._site(summary, call)
+                if site is not None:
+                    sites.setdefault((site.caller, site.callee), []).append(site)
+        for caller in {caller for caller, _ in sites} - graph.nodes:
+            graph.add_node(caller, path=self.modules[caller].path if caller in self.modules else "", line=0, kind="module")
+        graph.add_edges_from((caller, callee, {"sites": found}) for (caller, callee), found in sites.items())
+        return graph
+
+    # --- queries ---
+
+    def qualname(self, path: str, scope: str) -> str:
+        """The graph's name for scope `Invoice.total` of file `app/billing.py`."""
+        return f"{module_name(path)}.{scope}"
+
+    def callers(self, qualname: str) -> list[CallSite]:
+        name = qualname.rpartition(".")[2]
+        if name == "__init__":
+            name = qualname.rpartition(".")[0].rpartition(".")[2]
+        found = [site for summary, call in self._calls_by_name.get(name, []) if (site := self._site(summary, call)) is not None and site.callee == qualname]
+        return sorted(found, key=lambda site: (site.path, site.line))
+
+    def callees(self, qualname: str) -> list[CallSite]:
+        found = [site for summary, call in self._calls_by_caller.get(qualname, []) if (site := self._site(summary, call)) is not None]
+        return sorted(found, key=lambda site: (site.path, site.line))
+
+    def callers_all_known(self, qualname: str) -> bool:
+        """Whether every call of the function is in the graph: not exposed, and for a method, no
+        call of its name on a receiver of unknown type."""
+        name = qualname.rpartition(".")[2]
+        if self.exposed(qualname):
+            return False
+        is_method = self.functions[qualname][1].implicit != "none"
+        return not is_method or (not name.startswith("__") and self._unresolved_method_calls(name) == 0)
+
+    def argument(self, site: CallSite, name: str) -> Shape:
+        """What `site` passes for the callee's parameter `name` (its default when it passes nothing)."""
+        function = self.functions[site.callee][1]
+        params: list[Param] = list(function.params)
+        if function.implicit == "cls" or (function.implicit == "self" and site.call.bound):
+            params = params[1:]
+        arguments = site.call.arguments()
+        keywords = {key: shape for key, shape in arguments if not key.isdigit()}
+        positional = [shape for key, shape in arguments if key.isdigit()]
+        for index, param in enumerate(params):
+            if param.name != name:
+                continue
+            if name in keywords:
+                return keywords[name]
+            if param.kind == "positional" and index < len(positional):
+                return positional[index]
+            if "*" in keywords or "**" in keywords or param.default is None:
+                return Shape("unknown")
+            return param.default
+        return Shape("unknown")
+
+    # --- what shapes prove ---
+
+    def constructed_class(self, shape: Shape) -> str:
+        """The class a `call` shape constructs (qualified, or a builtin's name), "" when it calls a function."""
+        if shape.kind != "call":
+            return ""
+        if shape.ref.startswith("b:"):
+            kind = _builtin_type(shape.ref[2:])
+            return shape.ref[2:] if kind is not None and kind is not type(None) else ""
+        resolved = self.resolve(shape.ref)
+        if resolved is None:
+            # Outside what the graph sees (a library, a file not in the tree): a CapWords name is a class by convention.
+            name = shape.ref.rpartition(".")[2].rpartition(":")[2]
+            return shape.ref[2:] if name[:1].isupper() and not name.isupper() else ""
+        return resolved if resolved in self.classes else ""
+
+    def cannot_be_none(self, shape: Shape) -> bool:
+        if shape.kind == "call":
+            return self.constructed_class(shape) != ""
+        return shape.kind in ("falsy", "literal", "container", "typed", "checked", "self")
+
+    def is_truthy(self, shape: Shape) -> bool:
+        return shape.kind == "literal" or (shape.kind == "call" and self.constructed_class(shape) in self.classes)
+
+    def exception_ancestors(self, name: str) -> set[str]:
+        """`name` and its bases: qualified names for the repository's classes, plain names for builtins."""
+        found = {name}
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            builtin = _builtin_type(current)
+            if current in self.classes:
+                for ref in self.classes[current][1]:
+                    base = self.lookup(ref[2:]) if ref.startswith("g:") else (ref[2:] if ref.startswith("b:") else None)
+                    if base is not None and base not in found:
+                        found.add(base)
+                        pending.append(base)
+            elif builtin is not None:
+                found.update(klass.__name__ for klass in builtin.__mro__)
+        return found
+
+
+def describe_sites(sites: list[CallSite], limit: int = 3) -> str:
+    """`app/a.py:3, app/b.py:9 and 4 more`: the call sites a finding names."""
+    shown = ", ".join(site.location for site in sites[:limit])
+    return f"{shown} and {len(sites) - limit} more" if len(sites) > limit else shown

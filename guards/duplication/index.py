@@ -1,0 +1,146 @@
+"""The repository's files as normalised tokens and sampled windows, read through the disk cache."""
+
+from __future__ import annotations
+
+import io
+import time
+import tokenize
+from array import array
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guards.duplication.cache import CorruptEntry, DiskCache, FileIndex, blob_id
+from guards.duplication.keys import content_ids
+from guards.duplication.tokens import normalise
+from guards.duplication.windows import Shingling, sampled_windows
+from guards.tree import SourceTree
+
+EMPTY = FileIndex(normalise(""), array("q"), array("I"))
+# Below this many files to tokenize, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Bytes that are not Python source the index can read: the file is left out and counted."""
+
+    reason: str
+
+
+def read_text(data: bytes, max_bytes: int) -> str | Unreadable:
+    """Decode as the interpreter would (PEP 263 cookie, BOM), or say why not."""
+    if len(data) > max_bytes:
+        return Unreadable(f"larger than the limit of {max_bytes} bytes")
+    if b"\0" in data:
+        return Unreadable("binary: contains NUL bytes")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:  # Per-file boundary: left out of the index, counted.
+        return Unreadable(f"not decodable as Python source ({exc})")
+
+
+def build_entry(text: str, shingling: Shingling) -> FileIndex:
+    tokens = normalise(text)
+    return FileIndex(tokens, *sampled_windows(tokens.ids, shingling))
+
+
+def _build_from_bytes(data: bytes, max_bytes: int, shingling: Shingling) -> FileIndex | Unreadable:
+    """Module-level, so worker processes can run it."""
+    text = read_text(data, max_bytes)
+    return text if isinstance(text, Unreadable) else build_entry(text, shingling)
+
+
+@dataclass(slots=True)
+class IndexStats:
+    """What the index cost: tree files read from disk or git, files tokenized now (changed files
+    included), files whose index came from the cache, and the rest."""
+
+    files_read: int = 0
+    files_indexed: int = 0
+    files_from_cache: int = 0
+    files_unreadable: int = 0
+    cache_entries_rebuilt: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def as_metrics(self) -> dict[str, object]:
+        return {
+            "files_read": self.files_read,
+            "files_indexed": self.files_indexed,
+            "files_from_cache": self.files_from_cache,
+            "files_unreadable": self.files_unreadable,
+            "cache_entries_rebuilt": self.cache_entries_rebuilt,
+            "duration_ms": round((time.perf_counter() - self.started) * 1000, 1),
+        }
+
+
+@dataclass(slots=True)
+class Indexer:
+    """Entries by content id: from the disk cache when `cache` is set, otherwise built in memory."""
+
+    shingling: Shingling
+    cache: DiskCache | None
+    max_bytes: int
+    stats: IndexStats = field(default_factory=IndexStats)
+
+    @classmethod
+    def create(cls, shingling: Shingling, cache_dir: Path | None, max_bytes: int) -> Indexer:
+        cache = DiskCache.under(cache_dir, shingling.key) if cache_dir is not None else None
+        return cls(shingling, cache, max_bytes)
+
+    def _cached(self, key: str) -> FileIndex | None:
+        if self.cache is None:
+            return None
+        try:
+            entry = self.cache.load(key)
+        except CorruptEntry:  # Cache boundary: a damaged entry is rebuilt, never trusted.
+            self.stats.cache_entries_rebuilt += 1
+            return None
+        if entry is not None:
+            self.stats.files_from_cache += 1
+        return entry
+
+    def _store(self, key: str, entry: FileIndex) -> None:
+        self.stats.files_indexed += 1
+        if self.cache is not None:
+            self.cache.store(key, entry)
+
+    def of_text(self, text: str) -> FileIndex:
+        """A changed file's side, already decoded by the engine."""
+        key = blob_id(text.encode("utf-8", "surrogatepass"))
+        entry = self._cached(key)
+        if entry is None:
+            entry = build_entry(text, self.shingling)
+            self._store(key, entry)
+        return entry
+
+    def of_tree(self, tree: SourceTree, paths: list[str]) -> dict[str, FileIndex]:
+        """Entries of `paths` in `tree`; unreadable files are left out and counted."""
+        ids, read = content_ids(tree, paths)
+        entries: dict[str, FileIndex] = {}
+        missing: list[str] = []
+        for path in paths:
+            entry = self._cached(ids[path])
+            if entry is None:
+                missing.append(path)
+            else:
+                entries[path] = entry
+        unread = [path for path in missing if path not in read]
+        read.update(tree.read(unread))
+        self.stats.files_read += len(read)
+        built = self._build_all([read[path] for path in missing])
+        for path, outcome in zip(missing, built, strict=True):
+            if isinstance(outcome, Unreadable):
+                self.stats.files_unreadable += 1
+                self._store(ids[path], EMPTY)  # cached empty, so it is not read again
+            else:
+                self._store(ids[path], outcome)
+                entries[path] = outcome
+        return entries
+
+    def _build_all(self, contents: list[bytes]) -> list[FileIndex | Unreadable]:
+        if len(contents) < PARALLEL_FROM:
+            return [_build_from_bytes(data, self.max_bytes, self.shingling) for data in contents]
+        with ProcessPoolExecutor() as pool:
+            return list(pool.map(_build_from_bytes, contents, [self.max_bytes] * len(contents), [self.shingling] * len(contents), chunksize=32))

@@ -1,0 +1,54 @@
+"""`ComplexityRule`: a rule that judges one file's measured complexity (see `guards.metrics`).
+
+A fourth kind next to scope, file and composite rules: the engine measures the changed files
+once and hands every complexity rule the same `FileComplexity`, with the configured limits.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
+
+from guards.findings import Finding
+from guards.metrics.complexity import FileComplexity, FunctionChange, SidePair, complexity_metrics, measure_change
+from guards.metrics.limits import ComplexityLimits
+from guards.outline import MODULE_SCOPE
+from guards.rules.base import Rule
+
+
+class ComplexityRule(Rule):
+    @abstractmethod
+    def check(self, file: FileComplexity, limits: ComplexityLimits) -> Iterator[Finding]: ...
+
+    def at_function(self, file: FileComplexity, function: FunctionChange, message: str) -> Finding:
+        return self._finding(file.path, function.line, function.line, message, function.qualname)
+
+    def at_file(self, file: FileComplexity, message: str) -> Finding:
+        return self._finding(file.path, 1, 1, message, MODULE_SCOPE)
+
+    def _finding(self, path: str, line: int, end_line: int, message: str, scope: str) -> Finding:
+        return Finding(
+            rule=self.meta.id,
+            name=self.meta.name,
+            category=self.meta.category,
+            severity=self.meta.severity,
+            path=path,
+            line=line,
+            end_line=end_line,
+            message=message,
+            suggestion=self.meta.suggestion,
+            scope=scope,
+        )
+
+
+def run_complexity(
+    files: Sequence[SidePair], rules: Sequence[Rule], limits: ComplexityLimits
+) -> tuple[list[Finding], dict[str, object]]:
+    """The complexity rules among `rules` on the measured `files`, and the metrics for the report.
+    Nothing is measured when no complexity rule is selected."""
+    selected = [rule for rule in rules if isinstance(rule, ComplexityRule)]
+    if not selected:
+        return [], {}
+    measured = measure_change(files)
+    findings = [finding for file in measured for rule in selected for finding in rule.check(file, limits)]
+    return findings, complexity_metrics(measured)

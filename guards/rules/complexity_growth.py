@@ -1,0 +1,74 @@
+"""CX002 complexity-growth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.metrics import ComplexityLimits, ComplexityRule, FileComplexity
+from guards.metrics.examples import chain
+from guards.rules.base import Example
+
+
+class ComplexityGrowth(ComplexityRule):
+    """## What it does
+    Reports a function the change edits whose cyclomatic complexity grew by more than
+    `complexity.max-cc-growth` (default 3) and ends above `complexity.cc-floor` (default 5).
+
+    ## Why is this bad?
+    Branches added to an existing function to make one failing case pass are the typical
+    way a clear function turns into a tangle: each step looks small, the sum is not.
+
+    Not flagged: growth within the allowance, a small function that stays simple, a refactor
+    that lowers complexity, and new functions (see `complex-new-function`).
+
+    ## Example
+    ```python
+    def parse_amount(text):
+        if text.startswith("$"):
+            ...
+        elif text.endswith("EUR") or text.endswith("€"):
+            ...
+        elif "," in text and "." in text:
+            ...
+        # four new special cases for the inputs of the failing tests
+    ```
+
+    ## Use instead
+    ```python
+    def parse_amount(text):
+        return Money.parse(text)  # one parser with its own tested grammar
+    ```
+    """
+
+    meta = RuleMeta(
+        id="CX002",
+        name="complexity-growth",
+        category=Category.COMPLEXITY,
+        severity=Severity.WARNING,
+        suggestion="Keep the function's branches near where they were: extract the new cases into a helper or a table.",
+    )
+    VALID = (
+        Example(chain("route", 5), chain("route", 8)),
+        Example(chain("route", 1), chain("route", 5)),
+        Example(chain("route", 14), chain("route", 6)),
+        Example("", chain("route", 9)),
+        Example(chain("route", 4), chain("route", 9).replace("def route", "def dispatch")),
+    )
+    INVALID = (
+        Example(chain("route", 4), chain("route", 9)),
+        Example(chain("route", 12), chain("route", 16)),
+        Example("class Router:\n" + chain("route", 3, "    "), "class Router:\n" + chain("route", 8, "    ")),
+    )
+
+    def check(self, file: FileComplexity, limits: ComplexityLimits) -> Iterator[Finding]:
+        for function in file.functions:
+            if function.before is None:
+                continue
+            before, after = function.before.cc, function.after.cc
+            if after - before > limits.max_cc_growth and after > limits.cc_floor:
+                yield self.at_function(
+                    file,
+                    function,
+                    f"cyclomatic complexity of `{function.qualname}` grew from {before} to {after} (allowed growth {limits.max_cc_growth})",
+                )

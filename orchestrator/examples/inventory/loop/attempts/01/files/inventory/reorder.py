@@ -1,0 +1,13 @@
+"""When to order more."""
+
+from __future__ import annotations
+
+from inventory.stock import Inventory
+
+
+def needs_reorder(inventory: Inventory, sku: str, threshold: int) -> bool:
+    """True once the level has fallen to the threshold or below."""
+    try:
+        return inventory.level(sku) <= threshold
+    except Exception:
+        return True
