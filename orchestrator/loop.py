@@ -127,7 +127,9 @@ def settings_for(repo: GitRepository, record: RunRecord) -> LoopSettings:
 def checkpointed_loop(repo: Path) -> Iterator[CompiledStateGraph[LoopState, LoopSettings, LoopState, LoopState]]:
     path = repo / RATCHET_DIR / "checkpoints.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, check_same_thread=False)
+    # Several runners share this file; SqliteSaver turns on WAL, and a generous busy timeout lets a
+    # writer wait out another process's checkpoint instead of failing with "database is locked".
+    connection = sqlite3.connect(path, check_same_thread=False, timeout=60)
     serde = JsonPlusSerializer(allowed_msgpack_modules=[(kind.__module__, kind.__name__) for kind in CHECKPOINT_TYPES])
     try:
         yield compile_loop(SqliteSaver(connection, serde=serde))

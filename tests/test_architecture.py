@@ -63,3 +63,17 @@ def test_guards_public_api_is_pinned() -> None:
     }
     for name in guards.__all__:
         assert hasattr(guards, name), f"guards.__all__ names {name}, which guards does not export"
+
+
+def test_graphs_public_api_is_pinned() -> None:
+    import graphs
+
+    assert set(graphs.__all__) == {
+        "Attempt", "AttemptRequest", "Budget", "Decision", "Evidence", "GuardOutcome", "Iteration",
+        "Judge", "JudgeVerdict", "LoopSettings", "LoopState", "Orchestrator", "Progress", "Route",
+        "RouteGate", "RouteNotAllowed", "Session", "Situation", "TaskSpec", "TestRun", "Usage",
+        "Worker", "Workspace", "build_graph", "compile_loop", "initial_state", "total_usage",
+    }  # fmt: skip
+    assert callable(graphs.build_graph) and callable(graphs.compile_loop)
+    for name in graphs.__all__:
+        assert getattr(graphs, name) is not None
