@@ -20,7 +20,7 @@ from guards.sources.patch import patch_change_on_directory, patch_change_on_revi
 from orchestrator.cli_graph import register as register_graph_commands
 from orchestrator.cli_loop import register as register_loop_commands
 from orchestrator.hooks.cli import register as register_hook_commands
-from orchestrator.project import read_config
+from orchestrator.project import cache_dir, read_config
 
 app = typer.Typer(
     name="ratchet",
@@ -79,25 +79,14 @@ def _load_change(
     return repository.worktree_change(base or "HEAD"), repository.root, GitTree(repository, None)
 
 
-def _cache_dir(root: Path) -> Path:
-    """`.ratchet/cache` under `root`; a `.ratchet` without a `.gitignore` gets one of `*`, so
-    the cache never shows in `git status`."""
-    state = root / ".ratchet"
-    state.mkdir(exist_ok=True)
-    ignore = state / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
-    return state / "cache"
-
-
 def load_report(
     repo: Path, base: str | None, head: str | None, staged: bool, before: Path | None, after: Path | None, patch: Path | None
 ) -> Report:
     """The report `ratchet check` prints for these options; raises `GuardError` for bad input."""
     change, root, tree = _load_change(repo, base, head, staged, before, after, patch)
     # A patch has no tree around it: only the changed files are indexed, so nothing is cached.
-    cache_dir = None if patch is not None else _cache_dir(root)
-    return check(change, read_config(root), RuleSet.default(), tree, cache_dir)
+    cache = None if patch is not None else cache_dir(root)
+    return check(change, read_config(root), RuleSet.default(), tree, cache)
 
 
 @app.command("check")
@@ -161,7 +150,7 @@ def rule_command(rule_id: Annotated[str, typer.Argument(metavar="ID", help="A ru
 
 
 register_loop_commands(app, fail)
-register_graph_commands(app, fail, _cache_dir)
+register_graph_commands(app, fail, cache_dir)
 register_hook_commands(app, fail)
 
 

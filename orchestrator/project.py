@@ -22,3 +22,14 @@ def read_config(root: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.ratchet] must be a table")
     return load_config(table)
+
+
+def cache_dir(root: Path) -> Path:
+    """`.ratchet/cache` under `root`; a `.ratchet` without a `.gitignore` gets one of `*`, so
+    the cache never shows in `git status`."""
+    state = root / ".ratchet"
+    state.mkdir(exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return state / "cache"

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from guards import Change, FilePair, GitRepository, NotARepository, Report, RuleSet, check, renderer
+from guards import Change, FilePair, GitRepository, GitTree, NotARepository, Report, RuleSet, check, renderer
 from guards.change import is_python_path
 from orchestrator.hooks.edits import EditDoesNotApply
 from orchestrator.hooks.payload import SessionInput, StopInput, ToolInput
 from orchestrator.hooks.session import SessionStore, snapshot
-from orchestrator.project import read_config
+from orchestrator.project import cache_dir, read_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,8 @@ def _open(path: Path) -> GitRepository | NotARepository:
 
 
 def _judge(repository: GitRepository, change: Change) -> Report:
-    return check(change, read_config(repository.root), RuleSet.default())
+    """The guard's verdict, with the work tree around the change for the repository-wide rules."""
+    return check(change, read_config(repository.root), RuleSet.default(), GitTree(repository, None), cache_dir(repository.root))
 
 
 def session_start(payload: SessionInput) -> HookResponse:
