@@ -35,6 +35,8 @@ class Segment:
     first_line: int
     last_line: int
     text: str
+    # The segment's statements as `ast` parsed them, for the prefilter (`guards.prefilter`).
+    nodes: tuple[ast.stmt, ...] = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,7 @@ class Outline:
         prelude: list[str] = []
         for index, (first, last, statements) in enumerate(spans):
             text = "\n".join(lines[first - 1 : last]) + "\n"
-            segments.append(Segment(index, first, last, text))
+            segments.append(Segment(index, first, last, text, tuple(statements)))
             if any(isinstance(s, _DEFINITIONS) for s in statements) and len(statements) == 1:
                 continue
             module_statements.append((digest(text), index))

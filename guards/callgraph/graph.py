@@ -65,18 +65,18 @@ class CallGraph:
         self._calls_by_caller: dict[str, list[tuple[FileSummary, Call]]] = {}
         self._references_by_name: dict[str, list[str]] = {}
         for summary in self.files.values():
-            for function in summary.functions:
-                self.functions[function.qualname] = (summary, function)
-            for klass in summary.classes:
-                self.classes[klass.qualname] = (summary, klass.bases, klass.line)
-            for call in summary.calls:
-                self._calls_by_name.setdefault(_last_name(call.target), []).append((summary, call))
-                self._calls_by_caller.setdefault(call.caller, []).append((summary, call))
-            refs = [*summary.references, *(f"g:{summary.module}.{name}" for name in summary.exported)]
-            if summary.path.endswith("__init__.py"):
-                refs += [f"g:{target}" for _, target in summary.aliases]
-            for ref in refs:
-                self._references_by_name.setdefault(_last_name(ref), []).append(ref)
+            self._index(summary)
+
+    def _index(self, summary: FileSummary) -> None:
+        for function in summary.functions:
+            self.functions[function.qualname] = (summary, function)
+        for klass in summary.classes:
+            self.classes[klass.qualname] = (summary, klass.bases, klass.line)
+        for call in summary.calls:
+            self._calls_by_name.setdefault(_last_name(call.target), []).append((summary, call))
+            self._calls_by_caller.setdefault(call.caller, []).append((summary, call))
+        for ref in _references(summary):
+            self._references_by_name.setdefault(_last_name(ref), []).append(ref)
 
     # --- resolution ---
 
@@ -209,22 +209,14 @@ class CallGraph:
     def argument(self, site: CallSite, name: str) -> Shape:
         """What `site` passes for the callee's parameter `name` (its default when it passes nothing)."""
         function = self.functions[site.callee][1]
-        params: list[Param] = list(function.params)
-        if function.implicit == "cls" or (function.implicit == "self" and site.call.bound):
-            params = params[1:]
+        supplied = function.implicit == "cls" or (function.implicit == "self" and site.call.bound)
+        params = function.params[1:] if supplied else function.params
         arguments = site.call.arguments()
         keywords = {key: shape for key, shape in arguments if not key.isdigit()}
         positional = [shape for key, shape in arguments if key.isdigit()]
         for index, param in enumerate(params):
-            if param.name != name:
-                continue
-            if name in keywords:
-                return keywords[name]
-            if param.kind == "positional" and index < len(positional):
-                return positional[index]
-            if "*" in keywords or "**" in keywords or param.default is None:
-                return Shape("unknown")
-            return param.default
+            if param.name == name:
+                return _passed(param, index, keywords, positional)
         return Shape("unknown")
 
     # --- what shapes prove ---
@@ -273,3 +265,22 @@ def describe_sites(sites: list[CallSite], limit: int = 3) -> str:
     """`app/a.py:3, app/b.py:9 and 4 more`: the call sites a finding names."""
     shown = ", ".join(site.location for site in sites[:limit])
     return f"{shown} and {len(sites) - limit} more" if len(sites) > limit else shown
+
+
+def _references(summary: FileSummary) -> list[str]:
+    """What `summary` names without calling it: references, `__all__`, and a package's re-exports."""
+    refs = [*summary.references, *(f"g:{summary.module}.{name}" for name in summary.exported)]
+    if summary.path.endswith("__init__.py"):
+        refs += [f"g:{target}" for _, target in summary.aliases]
+    return refs
+
+
+def _passed(param: Param, index: int, keywords: dict[str, Shape], positional: list[Shape]) -> Shape:
+    """The shape passed for `param`, the `index`th parameter after any implicit one."""
+    if param.name in keywords:
+        return keywords[param.name]
+    if param.kind == "positional" and index < len(positional):
+        return positional[index]
+    if "*" in keywords or "**" in keywords or param.default is None:
+        return Shape("unknown")
+    return param.default

@@ -12,7 +12,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -76,21 +76,35 @@ def _write_cache(file: Path, entries: Mapping[str, FileSummary]) -> None:
 def summaries(files: Mapping[str, bytes], cache_dir: Path | None) -> list[FileSummary]:
     """One summary per file that parses; only files the cache does not know are parsed."""
     cache_file = None if cache_dir is None else cache_dir / CACHE_NAME
-    cached = {} if cache_file is None else _read_cache(cache_file)
+    cached = _load(cache_file)
     keys = {path: _key(path, data) for path, data in files.items()}
     missing = [(path, data) for path, data in files.items() if keys[path] not in cached]
-    fresh: dict[str, FileSummary] = {}
-    if len(missing) >= _PARALLEL_FROM and multiprocessing.cpu_count() > 1:
-        batches = [missing[i :: _WORKERS * 4] for i in range(_WORKERS * 4)]
-        with ProcessPoolExecutor(max_workers=_WORKERS) as pool:
-            for batch, results in zip(batches, pool.map(_summarise_batch, batches), strict=True):
-                fresh.update((keys[path], result) for (path, _), result in zip(batch, results, strict=True))
-    else:
-        fresh.update((keys[path], _summarise_one(path, data)) for path, data in missing)
+    fresh = {keys[path]: summary for path, summary in _summarise_all(missing)}
     entries = {key: fresh[key] if key in fresh else cached[key] for key in keys.values()}
-    if cache_file is not None and (fresh or len(cached) != len(entries)):
+    if cache_file is not None and _stale(cached, fresh, entries):
         _write_cache(cache_file, entries)
     return list(entries.values())
+
+
+def _load(cache_file: Path | None) -> dict[str, FileSummary]:
+    """The cached summaries by key; none without a cache directory."""
+    return {} if cache_file is None else _read_cache(cache_file)
+
+
+def _stale(cached: Mapping[str, FileSummary], fresh: Mapping[str, FileSummary], entries: Mapping[str, FileSummary]) -> bool:
+    """The cache file needs rewriting: files were parsed, or some cached ones are gone."""
+    return bool(fresh) or len(cached) != len(entries)
+
+
+def _summarise_all(files: list[tuple[str, bytes]]) -> Iterator[tuple[str, FileSummary]]:
+    """Each path with its summary; many files are parsed in worker processes."""
+    if len(files) < _PARALLEL_FROM or multiprocessing.cpu_count() <= 1:
+        yield from ((path, _summarise_one(path, data)) for path, data in files)
+        return
+    batches = [files[i :: _WORKERS * 4] for i in range(_WORKERS * 4)]
+    with ProcessPoolExecutor(max_workers=_WORKERS) as pool:
+        for batch, results in zip(batches, pool.map(_summarise_batch, batches), strict=True):
+            yield from ((path, result) for (path, _), result in zip(batch, results, strict=True))
 
 
 def after_files(change: Change, tree: SourceTree) -> dict[str, bytes]:

@@ -94,15 +94,10 @@ class Param:
 
     @classmethod
     def of(cls, arg: ast.arg, kind: ParamKind, default: ast.expr | None, is_optional: Callable[[ast.expr], bool], context: Any) -> Param:
-        from guards.callgraph.shapes import argument_shape, raw_name
+        from guards.callgraph.shapes import argument_shape
 
         annotation = arg.annotation
-        raw = ""
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str) and annotation.value.isidentifier():
-            raw = "r:" + annotation.value
-        elif annotation is not None:
-            generic = annotation.value if isinstance(annotation, ast.Subscript) else annotation  # `list[int]` is a `list`
-            raw = "r:" + raw_name(generic) if raw_name(generic) else ""
+        raw = "" if annotation is None else _annotation_reference(annotation)
         optional = (annotation is not None and is_optional(annotation)) or (isinstance(default, ast.Constant) and default.value is None)
         return cls(arg.arg, kind, raw, optional, None if default is None else argument_shape(default, context))
 
@@ -120,6 +115,17 @@ class Param:
             _text(name), cast(ParamKind, _choice(kind, _PARAM_KINDS, "parameter kind")), _text(annotation), _flag(optional),
             None if default is None else Shape.from_data(default),
         )
+
+
+def _annotation_reference(annotation: ast.expr) -> str:
+    """The unresolved reference an annotation names: `"Foo"` and `Foo` are `r:Foo`, `list[int]` is `r:list`."""
+    from guards.callgraph.shapes import raw_name
+
+    if isinstance(annotation, ast.Constant):
+        text = annotation.value
+        return "r:" + text if isinstance(text, str) and text.isidentifier() else ""
+    generic = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    return "r:" + raw_name(generic) if raw_name(generic) else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,27 +30,55 @@ def exits(body: list[ast.stmt]) -> bool:
 
 def checked_names(test: ast.expr) -> tuple[set[str], set[str]]:
     """Names proven not None when `test` holds, and when it does not."""
-    if isinstance(test, ast.Name):
-        return {test.id}, set()
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        positive, negative = checked_names(test.operand)
-        return negative, positive
-    if isinstance(test, ast.BoolOp):
-        sides = [checked_names(value) for value in test.values]
-        if isinstance(test.op, ast.And):
-            return set().union(*(p for p, _ in sides)), set()
-        return set(), set().union(*(n for _, n in sides))
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name):
-        against_none = isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
-        if against_none and isinstance(test.ops[0], ast.IsNot | ast.NotEq):
-            return {test.left.id}, set()
-        if against_none and isinstance(test.ops[0], ast.Is | ast.Eq):
-            return set(), {test.left.id}
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in _PROBES and test.args:
-        subject = test.args[0]
-        if isinstance(subject, ast.Name):
-            return {subject.id}, set()
+    kind = type(test)
+    return _CHECKS[kind](test) if kind in _CHECKS else (set(), set())
+
+
+def _checked_name(test: ast.Name) -> tuple[set[str], set[str]]:
+    return {test.id}, set()
+
+
+def _checked_not(test: ast.UnaryOp) -> tuple[set[str], set[str]]:
+    if not isinstance(test.op, ast.Not):
+        return set(), set()
+    positive, negative = checked_names(test.operand)
+    return negative, positive
+
+
+def _checked_bool(test: ast.BoolOp) -> tuple[set[str], set[str]]:
+    sides = [checked_names(value) for value in test.values]
+    if isinstance(test.op, ast.And):
+        return set().union(*(p for p, _ in sides)), set()
+    return set(), set().union(*(n for _, n in sides))
+
+
+def _checked_compare(test: ast.Compare) -> tuple[set[str], set[str]]:
+    """`x is not None` / `x != None`, and their negations."""
+    comparator = test.comparators[0]
+    if len(test.ops) != 1 or not isinstance(test.left, ast.Name) or not (isinstance(comparator, ast.Constant) and comparator.value is None):
+        return set(), set()
+    if isinstance(test.ops[0], ast.IsNot | ast.NotEq):
+        return {test.left.id}, set()
+    if isinstance(test.ops[0], ast.Is | ast.Eq):
+        return set(), {test.left.id}
     return set(), set()
+
+
+def _checked_probe(test: ast.Call) -> tuple[set[str], set[str]]:
+    """`isinstance(x, T)`, `callable(x)` and the like: x is not None when they hold."""
+    probe = isinstance(test.func, ast.Name) and test.func.id in _PROBES
+    if probe and test.args and isinstance(test.args[0], ast.Name):
+        return {test.args[0].id}, set()
+    return set(), set()
+
+
+_CHECKS = {
+    ast.Name: _checked_name,
+    ast.UnaryOp: _checked_not,
+    ast.BoolOp: _checked_bool,
+    ast.Compare: _checked_compare,
+    ast.Call: _checked_probe,
+}
 
 
 @dataclass(slots=True)
@@ -111,16 +139,23 @@ class Context:
     def target(self, raw: str) -> tuple[str, bool]:
         """The reference a call of `raw` goes to, and whether its receiver supplies `self`."""
         first, _, rest = raw.partition(".")
-        single = rest != "" and "." not in rest
-        if self.is_instance(first) and single:
-            return f"s:{self.klass}.{rest}", True
-        if first in self.classes and single:
-            return f"r:{self.classes[first]}.{rest}", True
-        if first in self.params and self.params[first].annotation and single:
-            return f"{self.params[first].annotation}.{rest}", True
+        if rest != "" and "." not in rest:
+            receiver = self.receiver_class(first)
+            if receiver:
+                return f"{receiver}.{rest}", True
         if first in self.locals or first in ("self", "cls"):
             return ("a:" + raw.rpartition(".")[2], True) if rest else ("", False)
         return "r:" + raw, False
+
+    def receiver_class(self, name: str) -> str:
+        """The class reference of a method receiver `name`, "" when it is not known."""
+        if self.is_instance(name):
+            return f"s:{self.klass}"
+        if name in self.classes:
+            return f"r:{self.classes[name]}"
+        if name in self.params:
+            return self.params[name].annotation
+        return ""
 
     def resolve_local(self, dotted: str) -> str:
         first, _, rest = dotted.partition(".")
@@ -130,26 +165,52 @@ class Context:
 
 
 def argument_shape(node: ast.expr, context: Context) -> Shape:
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return Shape("none")
-        return Shape("literal") if node.value or node.value is Ellipsis else Shape("falsy")
-    if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        return Shape("literal") if node.elts else Shape("falsy")
-    if isinstance(node, ast.Dict):
-        return Shape("literal") if node.keys else Shape("falsy")
-    if isinstance(node, ast.Lambda):
-        return Shape("literal")
-    if isinstance(node, ast.JoinedStr | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+    kind = type(node)
+    if kind in _CONTAINERS:
         return Shape("container")
-    if isinstance(node, ast.Call):
-        raw = raw_name(node.func)
-        if raw and raw.partition(".")[0] not in context.locals and raw.partition(".")[0] not in ("self", "cls"):
-            return Shape("call", "r:" + raw)
-        return Shape("unknown")
-    if isinstance(node, ast.Name):
-        return _name_shape(node.id, context)
+    if kind in _SHAPES:
+        return _SHAPES[kind](node, context)
     return Shape("unknown")
+
+
+def _constant_shape(node: ast.Constant, _context: Context) -> Shape:
+    if node.value is None:
+        return Shape("none")
+    return Shape("literal") if node.value or node.value is Ellipsis else Shape("falsy")
+
+
+def _display_shape(node: ast.List | ast.Tuple | ast.Set | ast.Dict, _context: Context) -> Shape:
+    elements = node.keys if isinstance(node, ast.Dict) else node.elts
+    return Shape("literal") if elements else Shape("falsy")
+
+
+def _lambda_shape(_node: ast.Lambda, _context: Context) -> Shape:
+    return Shape("literal")
+
+
+def _call_shape(node: ast.Call, context: Context) -> Shape:
+    raw = raw_name(node.func)
+    first = raw.partition(".")[0]
+    if raw and first not in context.locals and first not in ("self", "cls"):
+        return Shape("call", "r:" + raw)
+    return Shape("unknown")
+
+
+def _named_shape(node: ast.Name, context: Context) -> Shape:
+    return _name_shape(node.id, context)
+
+
+_CONTAINERS = frozenset({ast.JoinedStr, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
+_SHAPES = {
+    ast.Constant: _constant_shape,
+    ast.List: _display_shape,
+    ast.Tuple: _display_shape,
+    ast.Set: _display_shape,
+    ast.Dict: _display_shape,
+    ast.Lambda: _lambda_shape,
+    ast.Call: _call_shape,
+    ast.Name: _named_shape,
+}
 
 
 def _name_shape(name: str, context: Context) -> Shape:

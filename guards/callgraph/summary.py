@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -83,56 +84,54 @@ class _Extractor:
             self.statement(statement, context)
 
     def statement(self, node: ast.stmt, context: Context) -> None:
-        if isinstance(node, _FUNCTIONS):
-            self.function(node, context)
-        elif isinstance(node, ast.ClassDef):
-            self.klass(node, context)
-        elif isinstance(node, ast.If):
-            self.expressions(node.test, context)
-            positive, negative = checked_names(node.test)
-            context.tested.update(positive | negative)
-            self.block(node.body, context.checking(positive))
-            self.block(node.orelse, context.checking(negative))
-            if exits(node.body):
-                context.checked.update(negative)
-        elif isinstance(node, ast.Assert):
-            self.expressions(node, context)
-            positive, _ = checked_names(node.test)
-            context.tested.update(positive)
-            context.checked.update(positive)
-        elif isinstance(node, ast.Try | ast.TryStar):
-            caught = tuple(name for handler in node.handlers for name in _handled(handler))
-            self.block(node.body, context.catching(caught))
-            for handler in node.handlers:
-                self.block(handler.body, context)
-            self.block(node.orelse, context)
-            self.block(node.finalbody, context)
-        elif isinstance(node, ast.For | ast.AsyncFor | ast.While):
-            self.expressions(node.test if isinstance(node, ast.While) else node.iter, context)
-            self.block(node.body, context)
-            self.block(node.orelse, context)
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            for item in node.items:
-                self.expressions(item.context_expr, context)
-            self.block(node.body, context)
-        elif isinstance(node, ast.Match):
-            self.expressions(node.subject, context)
-            for case in node.cases:
-                self.block(case.body, context)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            self.imports(node)
+        kind = type(node)
+        if kind in _STATEMENTS:
+            _STATEMENTS[kind](self, node, context)
         else:
             self.simple(node, context)
 
+    def if_statement(self, node: ast.If, context: Context) -> None:
+        self.expressions(node.test, context)
+        positive, negative = checked_names(node.test)
+        context.tested.update(positive | negative)
+        self.block(node.body, context.checking(positive))
+        self.block(node.orelse, context.checking(negative))
+        if exits(node.body):
+            context.checked.update(negative)
+
+    def assertion(self, node: ast.Assert, context: Context) -> None:
+        self.expressions(node, context)
+        positive, _ = checked_names(node.test)
+        context.tested.update(positive)
+        context.checked.update(positive)
+
+    def try_statement(self, node: ast.Try | ast.TryStar, context: Context) -> None:
+        caught = tuple(name for handler in node.handlers for name in _handled(handler))
+        self.block(node.body, context.catching(caught))
+        for handler in node.handlers:
+            self.block(handler.body, context)
+        self.block(node.orelse, context)
+        self.block(node.finalbody, context)
+
+    def loop(self, node: ast.For | ast.AsyncFor | ast.While, context: Context) -> None:
+        self.expressions(node.test if isinstance(node, ast.While) else node.iter, context)
+        self.block(node.body, context)
+        self.block(node.orelse, context)
+
+    def with_statement(self, node: ast.With | ast.AsyncWith, context: Context) -> None:
+        for item in node.items:
+            self.expressions(item.context_expr, context)
+        self.block(node.body, context)
+
+    def match_statement(self, node: ast.Match, context: Context) -> None:
+        self.expressions(node.subject, context)
+        for case in node.cases:
+            self.block(case.body, context)
+
     def simple(self, node: ast.stmt, context: Context) -> None:
-        assigned = ""
-        value: ast.expr | None = None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            assigned, value = node.targets[0].id, node.value
-            if assigned == "__all__" and context.caller == self.module:
-                self.exported = _strings(node.value)
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            assigned, value = node.target.id, node.value
+        assigned, value = _assignment(node)
+        if isinstance(node, ast.Assign) and assigned == "__all__" and context.caller == self.module:
+            self.exported = _strings(value)
         self.expressions(node, context, value if isinstance(value, ast.Call) else None, assigned)
         if value is not None:
             context.assign(assigned, value)
@@ -159,23 +158,27 @@ class _Extractor:
             self.defined.add(node.name)
         self.block(node.body, Context.for_class(qualname))
 
-    def imports(self, node: ast.Import | ast.ImportFrom) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.aliases[alias.asname] = alias.name
-                else:
-                    top = alias.name.partition(".")[0]
-                    self.aliases[top] = top
-            return
-        base = node.module or ""
-        if node.level:
-            package = self.package.split(".") if self.package else []
-            package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
-            base = ".".join([*package, *([node.module] if node.module else [])])
+    def imports(self, node: ast.Import, _context: Context) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.aliases[alias.asname] = alias.name
+            else:
+                top = alias.name.partition(".")[0]
+                self.aliases[top] = top
+
+    def from_imports(self, node: ast.ImportFrom, _context: Context) -> None:
+        base = self.imported_module(node)
         for alias in node.names:
             if alias.name != "*":
                 self.aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+    def imported_module(self, node: ast.ImportFrom) -> str:
+        """The absolute name of the module `node` imports from; "" for `from . import x` at the top."""
+        if not node.level:
+            return node.module or ""
+        package = self.package.split(".") if self.package else []
+        package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+        return ".".join([*package, *([node.module] if node.module else [])])
 
     # --- expressions ---
 
@@ -193,30 +196,38 @@ class _Extractor:
                 continue
             if kind is ast.Constant:
                 continue
-            if kind is ast.Call:
-                functions.add(id(node.func))
-                self.call(node, context, id(node) in used, assigned if node is assigned_call else "")
-            elif kind is ast.Attribute or kind is ast.Subscript:
-                value = node.value
-                if type(value) is ast.Call:
-                    used.add(id(value))
-                elif type(value) is ast.Name:
-                    context.dereferenced.add(value.id)
-                    if kind is ast.Attribute and id(node) not in functions:
-                        self.reference(f"{value.id}.{node.attr}", context)
-            elif kind is ast.BoolOp or kind is ast.Compare:
-                positive, negative = checked_names(node)
-                operands = node.values if kind is ast.BoolOp else []
-                context.tested.update(positive | negative, (v.id for v in operands if type(v) is ast.Name))
-            elif kind is ast.IfExp:
-                positive, negative = checked_names(node.test)
-                context.tested.update(positive | negative)
+            self.note(node, kind, context, functions, used, assigned if node is assigned_call else "")
             for field in _CHILD_FIELDS[kind]:
                 child = getattr(node, field)
                 if type(child) is list:
                     pending.extend(reversed(child))
                 elif child is not None:
                     pending.append(child)
+
+    def note(self, node: ast.AST, kind: type, context: Context, functions: set[int], used: set[int], assigned: str) -> None:
+        """What one expression node tells: a call, a dereference, or names it tests."""
+        if kind is ast.Call:
+            functions.add(id(node.func))
+            self.call(node, context, id(node) in used, assigned)
+        elif kind is ast.Attribute or kind is ast.Subscript:
+            self.dereference(node, context, id(node) in functions, used)
+        elif kind is ast.BoolOp or kind is ast.Compare:
+            positive, negative = checked_names(node)
+            operands = node.values if kind is ast.BoolOp else []
+            context.tested.update(positive | negative, (v.id for v in operands if type(v) is ast.Name))
+        elif kind is ast.IfExp:
+            positive, negative = checked_names(node.test)
+            context.tested.update(positive | negative)
+
+    def dereference(self, node: ast.Attribute | ast.Subscript, context: Context, called: bool, used: set[int]) -> None:
+        """`x.a` or `x[k]`: a call's result used directly, or a name dereferenced (and, for `x.a`, referenced)."""
+        value = node.value
+        if type(value) is ast.Call:
+            used.add(id(value))
+        elif type(value) is ast.Name:
+            context.dereferenced.add(value.id)
+            if type(node) is ast.Attribute and not called:
+                self.reference(f"{value.id}.{node.attr}", context)
 
     def reference(self, dotted: str, context: Context) -> None:
         """A function named without being called (a callback, a re-export): its callers are unknowable."""
@@ -258,19 +269,16 @@ class _Extractor:
     def resolve_shape(self, shape: Shape) -> Shape:
         return Shape(shape.kind, self.resolve(shape.ref)) if shape.ref[:2] == "r:" else shape
 
-    def summary(self) -> FileSummary:
-        calls = []
+    def calls(self) -> Iterator[Call]:
+        """The pending calls with their targets resolved; calls to builtins and unknowable targets are dropped."""
         for pending in self.pending:
             target = self.resolve(pending.raw)
-            if not target or target.startswith("b:"):
-                continue
-            scope = pending.use_scope
-            unchecked = pending.direct_use or (
-                pending.assigned_to != "" and pending.assigned_to in scope.dereferenced and pending.assigned_to not in scope.tested
-            )
-            caught = tuple(self.resolve("r:" + name)[2:] or name for name in pending.caught)
-            args = encode_arguments((key, self.resolve_shape(shape)) for key, shape in pending.args)
-            calls.append(Call(pending.caller, pending.line, target, pending.bound, args, caught, unchecked))
+            if target and not target.startswith("b:"):
+                caught = tuple(self.resolve("r:" + name)[2:] or name for name in pending.caught)
+                args = encode_arguments((key, self.resolve_shape(shape)) for key, shape in pending.args)
+                yield Call(pending.caller, pending.line, target, pending.bound, args, caught, _unchecked(pending))
+
+    def summary(self) -> FileSummary:
         references = sorted({self.resolve(ref) for ref, _ in self.references} - {""})
         classes = tuple(ClassInfo(c.qualname, c.line, tuple(self.resolve("r:" + b) for b in c.bases if b)) for c in self.classes)
         functions = tuple(
@@ -278,7 +286,42 @@ class _Extractor:
             for f in self.functions
         )
         aliases = tuple(sorted(self.aliases.items()))
-        return FileSummary(self.path, self.module, functions, classes, tuple(calls), tuple(references), aliases, self.exported)
+        return FileSummary(self.path, self.module, functions, classes, tuple(self.calls()), tuple(references), aliases, self.exported)
+
+
+_STATEMENTS = {
+    ast.FunctionDef: _Extractor.function,
+    ast.AsyncFunctionDef: _Extractor.function,
+    ast.ClassDef: _Extractor.klass,
+    ast.If: _Extractor.if_statement,
+    ast.Assert: _Extractor.assertion,
+    ast.Try: _Extractor.try_statement,
+    ast.TryStar: _Extractor.try_statement,
+    ast.For: _Extractor.loop,
+    ast.AsyncFor: _Extractor.loop,
+    ast.While: _Extractor.loop,
+    ast.With: _Extractor.with_statement,
+    ast.AsyncWith: _Extractor.with_statement,
+    ast.Match: _Extractor.match_statement,
+    ast.Import: _Extractor.imports,
+    ast.ImportFrom: _Extractor.from_imports,
+}
+
+
+def _unchecked(pending: _Pending) -> bool:
+    """The call's result is dereferenced with no test for None first: used directly, or through the name it was assigned to."""
+    scope = pending.use_scope
+    assigned = pending.assigned_to
+    return pending.direct_use or (assigned != "" and assigned in scope.dereferenced and assigned not in scope.tested)
+
+
+def _assignment(node: ast.stmt) -> tuple[str, ast.expr | None]:
+    """The name and value of `name = value` or `name: T = value`; ("", None) for any other statement."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        return node.target.id, node.value
+    return "", None
 
 
 def _handled(handler: ast.ExceptHandler) -> list[str]:
@@ -296,18 +339,31 @@ def _strings(node: ast.expr) -> tuple[str, ...]:
 
 def _optional(annotation: ast.expr) -> bool:
     """`Optional[T]`, `Union[T, None]`, `T | None`, or their string forms."""
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        text = annotation.value.replace(" ", "")
-        return "Optional[" in text or "|None" in text or "None|" in text or ",None]" in text
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return any(isinstance(side, ast.Constant) and side.value is None or _optional(side) for side in (annotation.left, annotation.right))
-    if isinstance(annotation, ast.Subscript):
-        name = raw_name(annotation.value).rpartition(".")[2]
-        if name == "Optional":
-            return True
-        if name == "Union" and isinstance(annotation.slice, ast.Tuple):
-            return any(isinstance(e, ast.Constant) and e.value is None for e in annotation.slice.elts)
-    return False
+    kind = type(annotation)
+    return kind in _OPTIONAL_FORMS and _OPTIONAL_FORMS[kind](annotation)
+
+
+def _optional_text(annotation: ast.Constant) -> bool:
+    text = annotation.value.replace(" ", "") if isinstance(annotation.value, str) else ""
+    return "Optional[" in text or "|None" in text or "None|" in text or ",None]" in text
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _optional_union(annotation: ast.BinOp) -> bool:
+    return isinstance(annotation.op, ast.BitOr) and any(_is_none(side) or _optional(side) for side in (annotation.left, annotation.right))
+
+
+def _optional_subscript(annotation: ast.Subscript) -> bool:
+    name = raw_name(annotation.value).rpartition(".")[2]
+    if name == "Union" and isinstance(annotation.slice, ast.Tuple):
+        return any(_is_none(element) for element in annotation.slice.elts)
+    return name == "Optional"
+
+
+_OPTIONAL_FORMS = {ast.Constant: _optional_text, ast.BinOp: _optional_union, ast.Subscript: _optional_subscript}
 
 
 def _params(args: ast.arguments, context: Context) -> tuple[Param, ...]:

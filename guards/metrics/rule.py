@@ -2,6 +2,8 @@
 
 A fourth kind next to scope, file and composite rules: the engine measures the changed files
 once and hands every complexity rule the same `FileComplexity`, with the configured limits.
+Most of them judge one function at a time: they derive from `FunctionRule` and only say what
+is wrong with a function (`judge`); `complexity_meta` fills in what all of them share.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 
-from guards.findings import Finding
+from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.metrics.complexity import FileComplexity, FunctionChange, SidePair, complexity_metrics, measure_change
 from guards.metrics.limits import ComplexityLimits
 from guards.outline import MODULE_SCOPE
@@ -39,6 +41,24 @@ class ComplexityRule(Rule):
             suggestion=self.meta.suggestion,
             scope=scope,
         )
+
+
+class FunctionRule(ComplexityRule):
+    """A complexity rule that judges each measured function of a file on its own."""
+
+    def check(self, file: FileComplexity, limits: ComplexityLimits) -> Iterator[Finding]:
+        for function in file.functions:
+            for message in self.judge(function, limits):
+                yield self.at_function(file, function, message)
+
+    @abstractmethod
+    def judge(self, function: FunctionChange, limits: ComplexityLimits) -> Iterator[str]:
+        """The message for `function` if it breaks the rule; at most one."""
+
+
+def complexity_meta(id: str, name: str, suggestion: str, severity: Severity = Severity.WARNING) -> RuleMeta:
+    """The `RuleMeta` of a complexity rule: warnings unless the rule only informs."""
+    return RuleMeta(id=id, name=name, category=Category.COMPLEXITY, severity=severity, suggestion=suggestion)
 
 
 def run_complexity(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -164,6 +165,7 @@ class AssertionLoosened(ScopeRule):
     behaviour was meant to change.
     """
 
+    ast_triggers = (ast.Assert, ast.Call)
     meta = RuleMeta(
         id="TS002",
         name="assertion-loosened",

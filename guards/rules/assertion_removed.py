@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import libcst as cst
@@ -49,6 +50,7 @@ class AssertionRemoved(ScopeRule):
     the expected value and say why in the commit.
     """
 
+    ast_triggers = (ast.Assert, ast.Call)
     meta = RuleMeta(
         id="TS001",
         name="assertion-removed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import libcst as cst
@@ -53,6 +54,7 @@ class AssertionSwallowed(ScopeRule):
     ```
     """
 
+    ast_triggers = (ast.Try, ast.TryStar)
     meta = RuleMeta(
         id="TS006",
         name="assertion-swallowed",

@@ -20,6 +20,7 @@ from typing import ClassVar
 from guards.change import Change, FilePair
 from guards.findings import Finding, RuleMeta
 from guards.linemap import LineMap
+from guards.prefilter import Triggers
 from guards.scope import ScopeDiff
 
 
@@ -60,6 +61,10 @@ class Rule(ABC):
 
 
 class ScopeRule(Rule):
+    # The `ast` node types whose addition or removal can make the rule fire (see `guards.prefilter`);
+    # `None`: the rule is run on every changed scope.
+    ast_triggers: ClassVar[Triggers | None] = None
+
     @abstractmethod
     def check(self, scope: ScopeDiff) -> Iterator[Finding]: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import libcst as cst
@@ -44,6 +45,7 @@ class BroadExcept(ScopeRule):
     ```
     """
 
+    ast_triggers = (ast.ExceptHandler,)
     meta = RuleMeta(
         id="FB001",
         name="broad-except",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.metrics import ComplexityLimits, ComplexityRule, FileComplexity
+from guards.metrics import ComplexityLimits, FunctionChange
+from guards.metrics.rule import FunctionRule, complexity_meta
 from guards.metrics.examples import chain
 from guards.rules.base import Example
 
 
-class ComplexityGrowth(ComplexityRule):
+class ComplexityGrowth(FunctionRule):
     """## What it does
     Reports a function the change edits whose cyclomatic complexity grew by more than
     `complexity.max-cc-growth` (default 3) and ends above `complexity.cc-floor` (default 5).
@@ -41,13 +41,7 @@ class ComplexityGrowth(ComplexityRule):
     ```
     """
 
-    meta = RuleMeta(
-        id="CX002",
-        name="complexity-growth",
-        category=Category.COMPLEXITY,
-        severity=Severity.WARNING,
-        suggestion="Keep the function's branches near where they were: extract the new cases into a helper or a table.",
-    )
+    meta = complexity_meta("CX002", "complexity-growth", "Keep the function's branches near where they were: extract the new cases into a helper or a table.")
     VALID = (
         Example(chain("route", 5), chain("route", 8)),
         Example(chain("route", 1), chain("route", 5)),
@@ -61,14 +55,7 @@ class ComplexityGrowth(ComplexityRule):
         Example("class Router:\n" + chain("route", 3, "    "), "class Router:\n" + chain("route", 8, "    ")),
     )
 
-    def check(self, file: FileComplexity, limits: ComplexityLimits) -> Iterator[Finding]:
-        for function in file.functions:
-            if function.before is None:
-                continue
-            before, after = function.before.cc, function.after.cc
-            if after - before > limits.max_cc_growth and after > limits.cc_floor:
-                yield self.at_function(
-                    file,
-                    function,
-                    f"cyclomatic complexity of `{function.qualname}` grew from {before} to {after} (allowed growth {limits.max_cc_growth})",
-                )
+    def judge(self, function: FunctionChange, limits: ComplexityLimits) -> Iterator[str]:
+        after = function.after.cc
+        if function.before is not None and after - function.before.cc > limits.max_cc_growth and after > limits.cc_floor:
+            yield f"cyclomatic complexity of `{function.qualname}` grew from {function.before.cc} to {after} (allowed growth {limits.max_cc_growth})"

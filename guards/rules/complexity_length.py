@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.metrics import ComplexityLimits, ComplexityRule, FileComplexity
+from guards.findings import Severity
+from guards.metrics import ComplexityLimits, FunctionChange
+from guards.metrics.rule import FunctionRule, complexity_meta
 from guards.metrics.examples import flat, padded
 from guards.rules.base import Example
 
 
-class LongFunction(ComplexityRule):
+class LongFunction(FunctionRule):
     """## What it does
     Reports, as information, a new function longer than `complexity.max-length` lines
     (default 80, from `def` to its last line) that also branches (cyclomatic complexity above
@@ -41,13 +42,7 @@ class LongFunction(ComplexityRule):
     ```
     """
 
-    meta = RuleMeta(
-        id="CX004",
-        name="long-function",
-        category=Category.COMPLEXITY,
-        severity=Severity.INFO,
-        suggestion="If the function does several things, give each one a function of its own.",
-    )
+    meta = complexity_meta("CX004", "long-function", "If the function does several things, give each one a function of its own.", Severity.INFO)
     VALID = (
         Example("", flat("load_settings", 200)),
         Example("", padded("route", 8, 80)),
@@ -61,9 +56,8 @@ class LongFunction(ComplexityRule):
         Example("class Router:\n    pass\n", "class Router:\n" + padded("route", 6, 90, "    ")),
     )
 
-    def check(self, file: FileComplexity, limits: ComplexityLimits) -> Iterator[Finding]:
-        for function in file.functions:
-            length = function.after.length
-            crossed = function.before is None or function.before.length <= limits.max_length
-            if length > limits.max_length and crossed and function.after.cc > limits.cc_floor:
-                yield self.at_function(file, function, f"`{function.qualname}` is {length} lines long (limit {limits.max_length})")
+    def judge(self, function: FunctionChange, limits: ComplexityLimits) -> Iterator[str]:
+        length = function.after.length
+        crossed = function.before is None or function.before.length <= limits.max_length
+        if length > limits.max_length and crossed and function.after.cc > limits.cc_floor:
+            yield f"`{function.qualname}` is {length} lines long (limit {limits.max_length})"

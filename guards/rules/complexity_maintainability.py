@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.findings import Finding
 from guards.metrics import ComplexityLimits, ComplexityRule, FileComplexity
+from guards.metrics.rule import complexity_meta
 from guards.metrics.examples import chain, flat
 from guards.rules.base import Example
 
@@ -41,13 +42,7 @@ class MaintainabilityDrop(ComplexityRule):
     ```
     """
 
-    meta = RuleMeta(
-        id="CX005",
-        name="maintainability-drop",
-        category=Category.COMPLEXITY,
-        severity=Severity.WARNING,
-        suggestion="Move the new logic into its own module or function, or simplify it.",
-    )
+    meta = complexity_meta("CX005", "maintainability-drop", "Move the new logic into its own module or function, or simplify it.")
     VALID = (
         Example("", chain("route", 40)),
         Example(_SMALL, _SMALL + chain("route", 3)),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.metrics import ComplexityLimits, ComplexityRule, FileComplexity
+from guards.metrics import ComplexityLimits, FunctionChange
+from guards.metrics.rule import FunctionRule, complexity_meta
 from guards.metrics.examples import chain, nested
 from guards.rules.base import Example
 
 
-class DeepNesting(ComplexityRule):
+class DeepNesting(FunctionRule):
     """## What it does
     Reports a function whose statements sit more than `complexity.max-nesting` (default 4)
     blocks deep (`if`, `for`, `while`, `try`, `with`, `match`), when the function is new, or
@@ -42,13 +42,7 @@ class DeepNesting(ComplexityRule):
     ```
     """
 
-    meta = RuleMeta(
-        id="CX003",
-        name="deep-nesting",
-        category=Category.COMPLEXITY,
-        severity=Severity.WARNING,
-        suggestion="Return early, or extract the inner blocks into functions with names.",
-    )
+    meta = complexity_meta("CX003", "deep-nesting", "Return early, or extract the inner blocks into functions with names.")
     VALID = (
         Example("", nested("walk", 4)),
         Example("", chain("route", 9)),
@@ -63,10 +57,9 @@ class DeepNesting(ComplexityRule):
         Example("class Tree:\n    pass\n", "class Tree:\n" + nested("walk", 6, "    ")),
     )
 
-    def check(self, file: FileComplexity, limits: ComplexityLimits) -> Iterator[Finding]:
-        for function in file.functions:
-            depth = function.after.nesting
-            before = None if function.before is None else function.before.nesting
-            if depth > limits.max_nesting and (before is None or depth > before):
-                was = "" if before is None else f" (was {before})"
-                yield self.at_function(file, function, f"`{function.qualname}` nests blocks {depth} deep{was}; limit {limits.max_nesting}")
+    def judge(self, function: FunctionChange, limits: ComplexityLimits) -> Iterator[str]:
+        depth = function.after.nesting
+        before = None if function.before is None else function.before.nesting
+        if depth > limits.max_nesting and (before is None or depth > before):
+            was = "" if before is None else f" (was {before})"
+            yield f"`{function.qualname}` nests blocks {depth} deep{was}; limit {limits.max_nesting}"

@@ -8,6 +8,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import calls_to
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import code_of, resolves_to
 from guards.scope import ScopeDiff
@@ -48,6 +49,7 @@ class ContextlibSuppress(ScopeRule):
     ```
     """
 
+    ast_triggers = (calls_to("suppress"),)
     meta = RuleMeta(
         id="FB003",
         name="contextlib-suppress",

@@ -8,6 +8,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import QuietMissingTestIf
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import DEFAULT_VALUE, LOG_CALL, code_of, optional_parameters, parameter_names, statements
 from guards.scope import ScopeDiff
@@ -102,6 +103,7 @@ class EarlyExitGuard(ScopeRule):
     ```
     """
 
+    ast_triggers = (QuietMissingTestIf,)
     meta = RuleMeta(
         id="GD001",
         name="early-exit-guard",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import FrozenMark
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import code_of
 from guards.scope import ScopeDiff
@@ -54,6 +55,7 @@ class FrozenRemoved(ScopeRule):
     ```
     """
 
+    ast_triggers = (FrozenMark,)
     meta = RuleMeta(
         id="IV004",
         name="frozen-removed",

@@ -8,6 +8,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import calls_to
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import code_of
 from guards.scope import ScopeDiff, ScopeView, StructuralKey, structural_key
@@ -65,6 +66,7 @@ class GetDefault(ScopeRule):
     ```
     """
 
+    ast_triggers = (calls_to("get"),)
     meta = RuleMeta(
         id="FB004",
         name="get-default",

@@ -8,6 +8,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import calls_to
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import code_of, resolves_to
 from guards.scope import ScopeDiff, structural_key
@@ -53,6 +54,7 @@ class GetattrDefault(ScopeRule):
     ```
     """
 
+    ast_triggers = (calls_to("getattr"),)
     meta = RuleMeta(
         id="FB005",
         name="getattr-default",

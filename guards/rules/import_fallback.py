@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import libcst as cst
@@ -60,6 +61,7 @@ class ImportFallback(ScopeRule):
     ```
     """
 
+    ast_triggers = (ast.Try, ast.TryStar)
     meta = RuleMeta(
         id="FB007",
         name="import-fallback",

@@ -8,6 +8,7 @@ import libcst as cst
 
 from guards.callgraph.graph import describe_sites
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import Signature
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import code_of, is_optional
 from guards.scope import ScopeDiff
@@ -43,6 +44,7 @@ class OptionalReturnUnchecked(ScopeRule):
     in the same change.
     """
 
+    ast_triggers = (Signature,)
     meta = RuleMeta(
         id="IV006",
         name="optional-return-unchecked",
@@ -76,9 +78,14 @@ class OptionalReturnUnchecked(ScopeRule):
             return
         before = cst.ensure_type(scope.before.definition, cst.FunctionDef).returns
         after = cst.ensure_type(scope.after.definition, cst.FunctionDef).returns
-        if before is None or after is None or is_optional(before.annotation) or not is_optional(after.annotation):
+        if after is None or not _widened(before, after.annotation):
             return
         graph = scope.facts.calls.graph
         unchecked = [site for site in graph.callers(graph.qualname(scope.path, scope.qualname)) if site.call.unchecked]
         if unchecked:
             yield scope.finding(self.meta, after, f"return type widened to `{code_of(after.annotation)}` but callers use the result unchecked: {describe_sites(unchecked)}")
+
+
+def _widened(before: cst.Annotation | None, after: cst.BaseExpression) -> bool:
+    """A return annotation that was there and not optional became optional."""
+    return before is not None and not is_optional(before.annotation) and is_optional(after)

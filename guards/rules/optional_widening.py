@@ -8,6 +8,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import Signature
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import code_of, every_parameter, is_optional
 from guards.scope import ScopeDiff
@@ -59,6 +60,7 @@ class OptionalWidening(ScopeRule):
     ```
     """
 
+    ast_triggers = (Signature,)
     meta = RuleMeta(
         id="GD002",
         name="optional-widening",

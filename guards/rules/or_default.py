@@ -8,6 +8,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import OrEmpty
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import DEFAULT_VALUE, code_of
 from guards.scope import ScopeDiff, ScopeView, structural_key
@@ -65,6 +66,7 @@ class OrDefault(ScopeRule):
     ```
     """
 
+    ast_triggers = (OrEmpty,)
     meta = RuleMeta(
         id="FB006",
         name="or-default",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from collections.abc import Iterator
 
@@ -74,6 +75,7 @@ class CaughtRaiseRemoved(ScopeRule):
     Keep the raise; the callers handle it.
     """
 
+    ast_triggers = (ast.Raise,)
     meta = RuleMeta(
         id="IV005",
         name="caught-raise-removed",
@@ -104,9 +106,7 @@ class CaughtRaiseRemoved(ScopeRule):
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
         if scope.kind != "function" or scope.status != "changed" or scope.is_test_file:
             return
-        removed = [cst.ensure_type(node, cst.Raise) for node in scope.removed(m.Raise(exc=m.DoesNotMatch(None)))]
-        still = Counter(raised_type(cst.ensure_type(node, cst.Raise)) for node in scope.after.find(m.Raise()))
-        removed = [node for node in removed if still[raised_type(node)] == 0]
+        removed = _removed_raises(scope)
         if not removed:
             return
         graph = scope.facts.calls.graph
@@ -118,3 +118,10 @@ class CaughtRaiseRemoved(ScopeRule):
             catching = _catching(graph, sites, raised)
             if catching:
                 yield scope.finding(self.meta, node, f"removed `raise {raised_type(node)}` that callers catch: {describe_sites(catching)}")
+
+
+def _removed_raises(scope: ScopeDiff) -> list[cst.Raise]:
+    """The removed `raise X` statements whose exception type the function no longer raises anywhere."""
+    removed = [cst.ensure_type(node, cst.Raise) for node in scope.removed(m.Raise(exc=m.DoesNotMatch(None)))]
+    still = Counter(raised_type(cst.ensure_type(node, cst.Raise)) for node in scope.after.find(m.Raise()))
+    return [node for node in removed if still[raised_type(node)] == 0]

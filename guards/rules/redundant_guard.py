@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from guards.callgraph.graph import CallGraph, describe_sites
+from guards.callgraph.graph import CallGraph, CallSite, describe_sites
 from guards.callgraph.model import Shape
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import MissingTestIf
 from guards.rules.base import Example, ScopeRule
 from guards.rules.early_exit_guard import tested_subjects
 from guards.rules.patterns import code_of, optional_parameters, parameter_names
@@ -70,6 +71,7 @@ class RedundantGuard(ScopeRule):
     ```
     """
 
+    ast_triggers = (MissingTestIf,)
     meta = RuleMeta(
         id="GD003",
         name="redundant-guard",
@@ -101,22 +103,29 @@ class RedundantGuard(ScopeRule):
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
         if scope.kind != "function" or not scope.after.exists or scope.is_test_file:
             return
-        definition = cst.ensure_type(scope.after.definition, cst.FunctionDef)
-        parameters = parameter_names(definition) - optional_parameters(definition)
-        guards = [cst.ensure_type(node, cst.If) for node in scope.added(m.If())]
-        subjects = [(node, subject.value) for node in guards for subject in tested_subjects(node.test) if isinstance(subject, cst.Name) and subject.value in parameters]
+        subjects = _guarded_parameters(scope)
         if not subjects:
             return
         graph = scope.facts.calls.graph
-        qualname = graph.qualname(scope.path, scope.qualname)
-        if qualname not in graph.functions or not graph.callers_all_known(qualname):
-            return
-        sites = graph.callers(qualname)
-        if not sites:
-            return
+        sites = _known_callers(graph, graph.qualname(scope.path, scope.qualname))
         for node, name in subjects:
-            if all(_proves(graph, _test_on(node.test, name), graph.argument(site, name)) for site in sites):
+            if sites and all(_proves(graph, _test_on(node.test, name), graph.argument(site, name)) for site in sites):
                 yield scope.finding(self.meta, node, f"added guard `if {code_of(node.test)}:` on `{name}` is redundant: no call site can make it true ({describe_sites(sites)})")
+
+
+def _guarded_parameters(scope: ScopeDiff) -> list[tuple[cst.If, str]]:
+    """Each added `if` with each required parameter its test is about."""
+    definition = cst.ensure_type(scope.after.definition, cst.FunctionDef)
+    parameters = parameter_names(definition) - optional_parameters(definition)
+    guards = [cst.ensure_type(node, cst.If) for node in scope.added(m.If())]
+    return [(node, subject.value) for node in guards for subject in tested_subjects(node.test) if isinstance(subject, cst.Name) and subject.value in parameters]
+
+
+def _known_callers(graph: CallGraph, qualname: str) -> list[CallSite]:
+    """The call sites of `qualname`, or none when some of its callers cannot be known."""
+    if qualname not in graph.functions or not graph.callers_all_known(qualname):
+        return []
+    return graph.callers(qualname)
 
 
 def _test_on(test: cst.BaseExpression, name: str) -> cst.BaseExpression:

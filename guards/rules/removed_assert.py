@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import libcst as cst
@@ -44,6 +45,7 @@ class RemovedAssert(ScopeRule):
     ```
     """
 
+    ast_triggers = (ast.Assert,)
     meta = RuleMeta(
         id="IV001",
         name="removed-assert",

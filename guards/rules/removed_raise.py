@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from collections.abc import Iterator
 
@@ -68,6 +69,7 @@ class RemovedRaise(ScopeRule):
     ```
     """
 
+    ast_triggers = (ast.Raise,)
     meta = RuleMeta(
         id="IV002",
         name="removed-raise",

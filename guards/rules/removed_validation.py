@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from guards.findings import Category, Finding, RuleMeta, Severity
+from guards.prefilter import ValidationIf
 from guards.rules.base import Example, ScopeRule
 from guards.rules.patterns import code_of, raised_type, removed_validations, statements
 from guards.scope import ScopeDiff
@@ -42,6 +43,7 @@ class RemovedValidation(ScopeRule):
     ```
     """
 
+    ast_triggers = (ValidationIf,)
     meta = RuleMeta(
         id="IV003",
         name="removed-validation",

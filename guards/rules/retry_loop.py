@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import libcst as cst
@@ -93,6 +94,7 @@ class RetryLoop(ScopeRule):
     ```
     """
 
+    ast_triggers = (ast.Try, ast.TryStar)
     meta = RuleMeta(
         id="FB008",
         name="retry-loop",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import libcst as cst
@@ -46,6 +47,7 @@ class SwallowingHandler(ScopeRule):
     ```
     """
 
+    ast_triggers = (ast.ExceptHandler,)
     meta = RuleMeta(
         id="FB002",
         name="swallowing-handler",

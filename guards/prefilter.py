@@ -1,0 +1,228 @@
+"""The `ast` prefilter: which scope rules can fire on a changed scope, decided before libcst parses it.
+
+A scope rule reports what a change *added* or *removed* in a scope (`ScopeDiff.added` /
+`.removed`), and each rule declares in `ast_triggers` the `ast` node types whose addition or
+removal can make it fire. For each side of a scope, the prefilter takes the scope's own nodes
+(nested definitions excluded, as `ScopeView` does) of those types and compares their
+`ast.dump`s as multisets: when they are equal on both sides, nothing the rule looks for was added
+or removed, and the rule is not run, so the scope is not parsed with libcst for its sake. A rule
+whose `ast_triggers` is `None` is always run.
+
+`ast.dump` ignores positions, comments and layout, as `guards.scope.structural_key` does, and
+sees at least as much of the structure, so equal dumps imply equal structural keys (up to the
+spelling of numbers, e.g. `0x10` and `16`, which `ast` folds).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class Signature(ast.AST):
+    """Pseudo-node: a function's parameters and return annotation, for rules that compare signatures."""
+
+    _fields = ("args", "returns")
+
+
+class Decorator(ast.AST):
+    """Pseudo-node: one decorator of a definition (`ast` keeps decorators as bare expressions)."""
+
+    _fields = ("expression",)
+
+
+class NamedCall(ast.AST):
+    """Pseudo-node: a call whose callee is spelled `name(...)` or `<anything>.name(...)`, with
+    `name` in the subclass's `names`; a rule looking for calls of a few names declares
+    `calls_to(...)` rather than `ast.Call`, so that the scope's other calls do not wake it."""
+
+    _fields = ("call",)
+    names: frozenset[str] = frozenset()
+
+
+class QuietIf(ast.AST):
+    """Pseudo-node: an `if` without `else` whose block ends in `pass`, `continue` or `return`
+    (the shape of an early exit)."""
+
+    _fields = ("node",)
+
+
+class ValidationIf(ast.AST):
+    """Pseudo-node: an `if` without `else` whose block only raises (the shape of a validation)."""
+
+    _fields = ("node",)
+
+
+class MissingTestIf(ast.AST):
+    """Pseudo-node: an `if` whose test may ask whether something is missing (`x is None`,
+    `x == ""`, `len(x) == 0`, `not x`, and `or` chains of them), tested loosely."""
+
+    _fields = ("node",)
+
+
+def _missing_test(test: ast.expr) -> bool:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_missing_test(value) for value in test.values)
+    if isinstance(test, ast.Compare):
+        return len(test.ops) == 1 and isinstance(test.ops[0], ast.Is | ast.Eq)
+    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+
+
+def _quiet(node: ast.If) -> bool:
+    return not node.orelse and isinstance(node.body[-1], ast.Pass | ast.Continue | ast.Return)
+
+
+def _validation(node: ast.If) -> bool:
+    return not node.orelse and all(isinstance(statement, ast.Raise) for statement in node.body)
+
+
+def _missing(node: ast.If) -> bool:
+    return _missing_test(node.test)
+
+
+class QuietMissingTestIf(ast.AST):
+    """Pseudo-node: an early exit (`QuietIf`) whose test may ask whether something is missing."""
+
+    _fields = ("node",)
+
+
+def _quiet_missing(node: ast.If) -> bool:
+    return _quiet(node) and _missing(node)
+
+
+_IF_SHAPES = ((QuietIf, _quiet), (ValidationIf, _validation), (MissingTestIf, _missing), (QuietMissingTestIf, _quiet_missing))
+
+
+class OrEmpty(ast.AST):
+    """Pseudo-node: `a or <empty value>` (`None`, `False`, `0`, `""`, `[]`, `{}`, `()`, `list()`…),
+    the `<empty value>` anywhere after the first operand of the chain."""
+
+    _fields = ("node",)
+
+
+_EMPTY_FACTORIES = frozenset({"list", "dict", "set", "tuple", "str"})
+
+
+def _empty_value(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return not node.value
+    if isinstance(node, ast.List | ast.Tuple):
+        return not node.elts
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _EMPTY_FACTORIES and not node.args
+
+
+def _or_default(node: ast.BoolOp) -> bool:
+    return isinstance(node.op, ast.Or) and any(_empty_value(value) for value in node.values[1:])
+
+
+class FrozenMark(ast.AST):
+    """Pseudo-node: what makes a class frozen or final: a `frozen=` keyword, a `"frozen"` key of
+    a dict, a `@final`/`@frozen` decorator (bare or dotted)."""
+
+    _fields = ("node",)
+
+
+_FROZEN_NAMES = frozenset({"final", "frozen"})
+
+
+def _frozen_mark(node: ast.AST) -> bool:
+    if isinstance(node, ast.keyword):
+        return node.arg == "frozen"
+    if isinstance(node, ast.Dict):
+        return any(isinstance(key, ast.Constant) and key.value == "frozen" for key in node.keys)
+    return isinstance(node, Decorator) and _callee_of(node.expression) in _FROZEN_NAMES
+
+
+@functools.cache
+def calls_to(*names: str) -> type[NamedCall]:
+    """The `NamedCall` trigger for these callee names (one class per set of names)."""
+    return type(f"CallTo_{'_'.join(names)}", (NamedCall,), {"names": frozenset(names)})
+
+
+def _callee(call: ast.Call) -> str:
+    return _callee_of(call.func)
+
+
+def _callee_of(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+Trigger = type[ast.AST]
+Triggers = tuple[Trigger, ...]
+Fingerprint = dict[Trigger, Counter[str]]
+
+
+def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """The roots and every node under them, nested definitions (and all under them) left out;
+    a root that is a definition keeps its own decorators and signature, as in `ScopeView.nodes`."""
+    pending = list(roots)
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _DEFINITIONS))
+
+
+def _with_pseudo_nodes(node: ast.AST, named_calls: Sequence[type[NamedCall]]) -> Iterator[ast.AST]:
+    yield node
+    if isinstance(node, ast.If):
+        yield from (kind(node=node) for kind, shaped in _IF_SHAPES if shaped(node))
+    if named_calls and isinstance(node, ast.Call):
+        callee = _callee(node)
+        yield from (kind(call=node) for kind in named_calls if callee in kind.names)
+    if isinstance(node, ast.BoolOp) and _or_default(node):
+        yield OrEmpty(node=node)
+    if isinstance(node, ast.keyword | ast.Dict) and _frozen_mark(node):
+        yield FrozenMark(node=node)
+    if isinstance(node, _DEFINITIONS):
+        for expression in node.decorator_list:
+            decorator = Decorator(expression=expression)
+            yield decorator
+            if _frozen_mark(decorator):
+                yield FrozenMark(node=expression)
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        yield Signature(args=node.args, returns=node.returns)
+
+
+def fingerprint(roots: Sequence[ast.AST], triggers: frozenset[Trigger]) -> Fingerprint:
+    """For each trigger type, the multiset of the dumps of the scope's own nodes of that type."""
+    found: Fingerprint = {trigger: Counter() for trigger in triggers}
+    named_calls = [trigger for trigger in triggers if issubclass(trigger, NamedCall)]
+    for node in own_nodes(roots):
+        for candidate in _with_pseudo_nodes(node, named_calls):
+            kind = type(candidate)
+            if kind in found:
+                found[kind][ast.dump(candidate)] += 1
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeFilter:
+    """The fingerprints of one scope's two sides; an absent side has no roots."""
+
+    before: Fingerprint
+    after: Fingerprint
+
+    @classmethod
+    def of(cls, before: Sequence[ast.AST], after: Sequence[ast.AST], triggers: frozenset[Trigger]) -> ScopeFilter:
+        return cls(fingerprint(before, triggers), fingerprint(after, triggers))
+
+    def may_fire(self, triggers: Triggers | None) -> bool:
+        """Whether a rule with these triggers can find anything: some trigger node added or removed."""
+        if triggers is None:
+            return True
+        return any(self.before[trigger] != self.after[trigger] for trigger in triggers)
+
+
+def trigger_types(all_triggers: Iterable[Triggers | None]) -> frozenset[Trigger]:
+    return frozenset(trigger for triggers in all_triggers if triggers is not None for trigger in triggers)
