@@ -18,10 +18,12 @@ from __future__ import annotations
 import ast
 import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
 class Signature(ast.AST):
@@ -173,25 +175,48 @@ def own_nodes(roots: Iterable[ast.AST]) -> Iterator[ast.AST]:
         pending.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, _DEFINITIONS))
 
 
+def _if_shapes(node: ast.If) -> Iterator[ast.AST]:
+    return (kind(node=node) for kind, shaped in _IF_SHAPES if shaped(node))
+
+
+def _or_empty(node: ast.BoolOp) -> Iterator[ast.AST]:
+    return iter([OrEmpty(node=node)] if _or_default(node) else [])
+
+
+def _frozen_marks(node: ast.keyword | ast.Dict) -> Iterator[ast.AST]:
+    return iter([FrozenMark(node=node)] if _frozen_mark(node) else [])
+
+
+def _decorators(node: Definition) -> Iterator[ast.AST]:
+    for expression in node.decorator_list:
+        decorator = Decorator(expression=expression)
+        yield decorator
+        if _frozen_mark(decorator):
+            yield FrozenMark(node=expression)
+
+
+def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    yield Signature(args=node.args, returns=node.returns)
+
+
+# The pseudo-nodes each kind of node stands for, besides itself.
+_PSEUDO_NODES: tuple[tuple[type[ast.AST] | tuple[type[ast.AST], ...], Callable[[Any], Iterator[ast.AST]]], ...] = (
+    (ast.If, _if_shapes),
+    (ast.BoolOp, _or_empty),
+    ((ast.keyword, ast.Dict), _frozen_marks),
+    (_DEFINITIONS, _decorators),
+    ((ast.FunctionDef, ast.AsyncFunctionDef), _signature),
+)
+
+
 def _with_pseudo_nodes(node: ast.AST, named_calls: Sequence[type[NamedCall]]) -> Iterator[ast.AST]:
     yield node
-    if isinstance(node, ast.If):
-        yield from (kind(node=node) for kind, shaped in _IF_SHAPES if shaped(node))
+    for kinds, pseudo in _PSEUDO_NODES:
+        if isinstance(node, kinds):
+            yield from pseudo(node)
     if named_calls and isinstance(node, ast.Call):
         callee = _callee(node)
         yield from (kind(call=node) for kind in named_calls if callee in kind.names)
-    if isinstance(node, ast.BoolOp) and _or_default(node):
-        yield OrEmpty(node=node)
-    if isinstance(node, ast.keyword | ast.Dict) and _frozen_mark(node):
-        yield FrozenMark(node=node)
-    if isinstance(node, _DEFINITIONS):
-        for expression in node.decorator_list:
-            decorator = Decorator(expression=expression)
-            yield decorator
-            if _frozen_mark(decorator):
-                yield FrozenMark(node=expression)
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        yield Signature(args=node.args, returns=node.returns)
 
 
 def fingerprint(roots: Sequence[ast.AST], triggers: frozenset[Trigger]) -> Fingerprint:

@@ -16,7 +16,7 @@ from functools import cached_property
 import libcst as cst
 import libcst.matchers as m
 from libcst import MetadataDependent
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedName, QualifiedNameProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedNameProvider
 
 from guards.callgraph.index import CallGraphSource
 from guards.children import children

@@ -1,0 +1,327 @@
+"""The per-file part of a check: read a file's sides, outline them, pair the changed scopes, decide
+with the `ast` prefilter which scope rules to run on each, and run them.
+
+`ast` outlines every file and finds the scopes whose text changed, pairing scopes moved or renamed
+across files; libcst parses only the segments those scopes sit in, when a rule first looks.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import libcst as cst
+
+from guards.change import FilePair
+from guards.findings import Finding
+from guards.linemap import LineMap
+from guards.outline import MODULE_SCOPE, Outline, ScopeOutline
+from guards.prefilter import ScopeFilter, trigger_types
+from guards.report import FileStatus
+from guards.rules.base import FileDiff, FileRule, ScopeRule
+from guards.scope import ChangeFacts, ParsedSource, ScopeDiff, ScopeView, SegmentNode
+
+
+class SkippedFile(Exception):
+    """A side of a file the guard does not analyse; becomes a notice at the per-file boundary."""
+
+
+def read_source(data: bytes, max_bytes: int) -> str:
+    """Decode Python source as the interpreter would (PEP 263 cookie, BOM), or say why not."""
+    if len(data) > max_bytes:
+        raise SkippedFile(f"larger than the limit of {max_bytes} bytes")
+    if b"\0" in data:
+        raise SkippedFile("binary: contains NUL bytes")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        raise SkippedFile(f"not decodable as Python source ({exc})") from exc
+
+
+def _line_counts(before: str, after: str) -> tuple[int, int]:
+    old = Counter(line.strip() for line in before.splitlines() if line.strip())
+    new = Counter(line.strip() for line in after.splitlines() if line.strip())
+    return sum((new - old).values()), sum((old - new).values())
+
+
+class Side:
+    """One side of one file: its outline and, on demand, its segments parsed with libcst.
+
+    When the segments the check needs cover much of the file, the file is parsed once as a whole;
+    otherwise each needed segment is parsed on its own behind the import prelude.
+    """
+
+    WHOLE_FILE_SHARE = 0.4
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.outline = Outline.parse(text)
+        self.needed: set[tuple[int, int]] = set()
+        self._nodes: dict[int, SegmentNode] = {}
+
+    @cached_property
+    def _whole(self) -> ParsedSource | None:
+        needed_lines = set()
+        for first, last in self.needed:
+            needed_lines.update(range(first, last + 1))
+        if len(needed_lines) < self.WHOLE_FILE_SHARE * max(len(self.outline.lines), 1):
+            return None
+        return ParsedSource.whole(self.outline)
+
+    def node(self, index: int) -> SegmentNode:
+        """A top-level statement, from the whole-file parse or parsed on its own behind the prelude."""
+        if index not in self._nodes:
+            whole = self._whole
+            if whole is None:
+                source = ParsedSource.segment(self.outline, self.outline.segments[index])
+                self._nodes[index] = SegmentNode(source, source.statements[0])
+            else:
+                self._nodes[index] = SegmentNode(whole, whole.statements[index])
+        return self._nodes[index]
+
+    def view(self, scope: ScopeOutline) -> ScopeView:
+        def load() -> list[tuple[ParsedSource, cst.CSTNode]]:
+            if self._whole is None:
+                return [ParsedSource.scope(self.outline, scope)]
+            node = self.node(scope.segment)
+            return [(node.source, node.definitions[scope.qualname.partition(".")[2]])]
+
+        return ScopeView(load)
+
+    def module_view(self, segments: list[int]) -> ScopeView:
+        return ScopeView(lambda: [(self.node(i).source, self.node(i).statement) for i in segments])
+
+
+_ABSENT = ScopeView()
+
+
+@dataclass(eq=False)
+class SourceFile:
+    pair: FilePair
+    before_text: str
+    after_text: str
+    before: Side | None
+    after: Side | None
+    syntax_error: SyntaxError | None
+    before_syntax_error: SyntaxError | None
+    is_test_file: bool
+
+    @cached_property
+    def line_map(self) -> LineMap:
+        return LineMap(self.before_text.splitlines(), self.after_text.splitlines())
+
+    def diff(self) -> FileDiff:
+        return FileDiff(self.pair.path, self.before_text, self.after_text, self.is_test_file, self.syntax_error, self.line_map)
+
+    def status(self) -> FileStatus:
+        added, removed = _line_counts(self.before_text, self.after_text)
+        return FileStatus(self.pair.path, "deleted" if self.pair.after is None else "analysed", added, removed)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What preparing a file needs of the configuration (picklable, unlike `Config`)."""
+
+    max_file_bytes: int
+    test_paths: frozenset[str]
+
+
+def prepare(pair: FilePair, reading: Reading) -> SourceFile:
+    """Raises `SkippedFile` for a side that cannot be read as Python source."""
+    before_text = read_source(pair.before, reading.max_file_bytes) if pair.before is not None else ""
+    after_text = read_source(pair.after, reading.max_file_bytes) if pair.after is not None else ""
+    syntax_error = None
+    after = None
+    if pair.after is not None:
+        try:
+            after = Side(after_text)
+        except SyntaxError as exc:
+            syntax_error = exc
+    before = None
+    before_syntax_error = None
+    if pair.before is not None and syntax_error is None:
+        try:
+            before = Side(before_text)
+        except SyntaxError as exc:
+            # An old side that never parsed: the new side is analysed as a new file, and the report says so.
+            before_syntax_error = exc
+    return SourceFile(pair, before_text, after_text, before, after, syntax_error, before_syntax_error, pair.path in reading.test_paths)
+
+
+@dataclass(frozen=True, slots=True)
+class HalfSpec:
+    """Which scope a side of a pair is, for rebuilding it in another process: a scope by qualified
+    name, or the module's top-level segments by index, in the file at `path`."""
+
+    path: str
+    qualname: str
+    segments: tuple[int, ...]
+
+    def half(self, side: Side) -> Half:
+        if self.qualname == MODULE_SCOPE:
+            return module_half(side, self.path, list(self.segments))
+        return scope_half(side, self.path, side.outline.scopes[self.qualname])
+
+
+@dataclass(frozen=True, slots=True)
+class Half:
+    """One side of a changed scope: its view, and what the prefilter and the parse planning need."""
+
+    view: ScopeView
+    side: Side | None
+    roots: tuple[ast.AST, ...]
+    spans: tuple[tuple[int, int], ...]
+    spec: HalfSpec | None
+
+    def reserve(self) -> None:
+        """Count the scope's lines in its file's decision between a whole-file and a per-segment parse."""
+        if self.side is not None:
+            self.side.needed.update(self.spans)
+
+
+ABSENT_HALF = Half(_ABSENT, None, (), (), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Loose:
+    """A scope present on one side only, before cross-file pairing."""
+
+    file: SourceFile
+    scope: ScopeOutline
+
+    def half(self, side: Side | None) -> Half:
+        assert side is not None
+        return scope_half(side, self.file.pair.path, self.scope)
+
+
+def scope_half(side: Side, path: str, scope: ScopeOutline) -> Half:
+    spec = HalfSpec(path, scope.qualname, ())
+    return Half(side.view(scope), side, (scope.node,), ((scope.first_line, scope.last_line),), spec)
+
+
+def module_half(side: Side, path: str, segments: list[int]) -> Half:
+    chosen = [side.outline.segments[i] for i in segments]
+    roots = tuple(node for segment in chosen for node in segment.nodes)
+    spec = HalfSpec(path, MODULE_SCOPE, tuple(segments))
+    return Half(side.module_view(segments), side, roots, tuple((s.first_line, s.last_line) for s in chosen), spec)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopePair:
+    file: SourceFile
+    qualname: str
+    kind: str
+    before_half: Half
+    after_half: Half
+
+    @property
+    def before(self) -> ScopeView:
+        return self.before_half.view
+
+    @property
+    def after(self) -> ScopeView:
+        return self.after_half.view
+
+
+def _module_pair(file: SourceFile) -> list[ScopePair]:
+    """Top-level statements outside definitions, compared as a multiset: only the unmatched are parsed."""
+    old = Counter(d for d, _ in file.before.outline.module_statements) if file.before else Counter()
+    new = Counter(d for d, _ in file.after.outline.module_statements) if file.after else Counter()
+    if old == new:
+        return []
+    gone = old - new
+    came = new - old
+    # A side that exists keeps a (possibly empty) view, so the scope reads as changed, not added or removed.
+    path = file.pair.path
+    before = module_half(file.before, path, [i for d, i in file.before.outline.module_statements if gone[d]]) if file.before else ABSENT_HALF
+    after = module_half(file.after, path, [i for d, i in file.after.outline.module_statements if came[d]]) if file.after else ABSENT_HALF
+    return [ScopePair(file, MODULE_SCOPE, "module", before, after)]
+
+
+def pair_scopes(files: list[SourceFile]) -> tuple[list[ScopePair], frozenset[str]]:
+    """Scopes matched by qualified name, then scopes moved or renamed across the change; also
+    the names of functions the change really removes."""
+    pairs: list[ScopePair] = []
+    removed: list[_Loose] = []
+    added: list[_Loose] = []
+    for file in files:
+        if file.syntax_error is not None:
+            continue
+        old = file.before.outline.scopes if file.before else {}
+        new = file.after.outline.scopes if file.after else {}
+        for qualname in sorted(old.keys() | new.keys()):
+            if qualname not in new:
+                removed.append(_Loose(file, old[qualname]))
+            elif qualname not in old:
+                added.append(_Loose(file, new[qualname]))
+            elif old[qualname].text_digest != new[qualname].text_digest:
+                pairs.append(ScopePair(file, qualname, new[qualname].kind, _Loose(file, old[qualname]).half(file.before), _Loose(file, new[qualname]).half(file.after)))
+        pairs += _module_pair(file)
+    intact = {(loose.scope.kind, loose.scope.body_digest()) for loose in removed}
+    moved_intact = {(loose.scope.kind, loose.scope.body_digest()) for loose in added} & intact
+    removed = [loose for loose in removed if (loose.scope.kind, loose.scope.body_digest()) not in moved_intact]
+    added = [loose for loose in added if (loose.scope.kind, loose.scope.body_digest()) not in moved_intact]
+    by_name = Counter((loose.scope.kind, loose.scope.name) for loose in removed)
+    removed_by_name = {(loose.scope.kind, loose.scope.name): loose for loose in removed if by_name[(loose.scope.kind, loose.scope.name)] == 1}
+    moved: set[int] = set()
+    for loose in added:
+        twin = removed_by_name.pop((loose.scope.kind, loose.scope.name), None)
+        if twin is None:
+            pairs.append(ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, ABSENT_HALF, loose.half(loose.file.after)))
+        else:
+            moved.add(id(twin))
+            pairs.append(ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, twin.half(twin.file.before), loose.half(loose.file.after)))
+    gone = [loose for loose in removed if id(loose) not in moved]
+    pairs += [ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, loose.half(loose.file.before), ABSENT_HALF) for loose in gone]
+    return pairs, frozenset(loose.scope.name for loose in gone if loose.scope.kind == "function")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A changed scope and the scope rules the prefilter lets run on it, in the rule set's order."""
+
+    pair: ScopePair
+    rules: tuple[ScopeRule, ...]
+
+    @property
+    def prefiltered(self) -> bool:
+        """Whether the prefilter ruled out every rule that declares its triggers."""
+        return all(rule.ast_triggers is None for rule in self.rules)
+
+
+def plan_rules(pairs: list[ScopePair], rules: Sequence[ScopeRule]) -> list[Plan]:
+    """Which rules to run on which scope; the scopes some declared rule may fire on are counted
+    in their files' parse planning (a scope only undeclared rules look at is parsed per segment)."""
+    triggers = trigger_types(rule.ast_triggers for rule in rules)
+    plans = []
+    for pair in pairs:
+        scope_filter = ScopeFilter.of(pair.before_half.roots, pair.after_half.roots, triggers)
+        plan = Plan(pair, tuple(rule for rule in rules if scope_filter.may_fire(rule.ast_triggers)))
+        if not plan.prefiltered:
+            pair.before_half.reserve()
+            pair.after_half.reserve()
+        plans.append(plan)
+    return plans
+
+
+def check_file(file: SourceFile, plans: list[Plan], facts: ChangeFacts, file_rules: Sequence[FileRule]) -> tuple[list[Finding], str | None]:
+    """The file's findings, or why libcst refused it."""
+    findings: list[Finding] = []
+    diff = file.diff()
+    try:
+        for rule in file_rules:
+            findings.extend(rule.check(diff))
+        for plan in plans:
+            pair = plan.pair
+            scope = ScopeDiff(file.pair.path, pair.qualname, pair.kind, pair.before, pair.after, file.is_test_file, file.line_map, facts)
+            for scope_rule in plan.rules:
+                findings.extend(scope_rule.check(scope))
+    except cst.ParserSyntaxError as exc:  # Per-file boundary: libcst refusing what `ast` accepted.
+        return [], f"libcst cannot parse it: {exc.message}"
+    return findings, None
