@@ -49,6 +49,23 @@ class RuleMeta:
         if not self.suggestion:
             raise ValueError(f"rule {self.id} has no suggestion")
 
+    def finding(
+        self, path: str, line: int, end_line: int, message: str, scope: str, severity: Severity | None = None
+    ) -> Finding:
+        """A finding of this rule; `severity` only where one finding weighs differently from the rule."""
+        return Finding(
+            rule=self.id,
+            name=self.name,
+            category=self.category,
+            severity=self.severity if severity is None else severity,
+            path=path,
+            line=line,
+            end_line=end_line,
+            message=message,
+            suggestion=self.suggestion,
+            scope=scope,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -24,8 +24,8 @@ from guards.findings import Finding, RuleMeta, Severity
 from guards.linemap import LineMap
 from guards.outline import Outline, ScopeKind, ScopeOutline, Segment, unique_names
 
-# Nodes that only carry layout: skipped by the structural key and by the walk over a scope.
-_LAYOUT = (
+# Nodes that only carry layout: skipped by the structural key, by the walk over a scope and by taste patterns.
+LAYOUT_NODES = (
     cst.SimpleWhitespace,
     cst.ParenthesizedWhitespace,
     cst.TrailingWhitespace,
@@ -48,7 +48,7 @@ def nested_definitions(node: cst.CSTNode) -> list[Definition]:
     for child in children(node):
         if isinstance(child, Definition):
             found.append(child)
-        elif not isinstance(child, _LAYOUT):
+        elif not isinstance(child, LAYOUT_NODES):
             found.extend(nested_definitions(child))
     return found
 
@@ -186,7 +186,7 @@ def structural_key(node: cst.CSTNode) -> StructuralKey:
         return (type(node).__name__, node.value)
     if isinstance(node, cst.IndentedBlock | cst.SimpleStatementSuite):
         return ("block", *(structural_key(s) for s in _flat_statements(node.body)))
-    return (type(node).__name__, *(structural_key(c) for c in children(node) if not isinstance(c, _LAYOUT)))
+    return (type(node).__name__, *(structural_key(c) for c in children(node) if not isinstance(c, LAYOUT_NODES)))
 
 
 def _flat_statements(statements: Collection[cst.CSTNode]) -> Iterator[cst.CSTNode]:
@@ -223,7 +223,7 @@ class ScopeView:
                 node = pending.pop()
                 nodes.append(node)
                 segments[node] = segment
-                inside = [c for c in children(node) if not isinstance(c, _LAYOUT) and not isinstance(c, Definition)]
+                inside = [c for c in children(node) if not isinstance(c, LAYOUT_NODES) and not isinstance(c, Definition)]
                 for child in reversed(inside):
                     parents[child] = node
                     pending.append(child)
@@ -351,18 +351,7 @@ class ScopeDiff:
         self, rule: RuleMeta, node: cst.CSTNode, message: str, severity: Severity | None = None
     ) -> Finding:
         line, end_line = self.span(node)
-        return Finding(
-            rule=rule.id,
-            name=rule.name,
-            category=rule.category,
-            severity=severity or rule.severity,
-            path=self.path,
-            line=line,
-            end_line=end_line,
-            message=message,
-            suggestion=rule.suggestion,
-            scope=self.qualname,
-        )
+        return rule.finding(self.path, line, end_line, message, self.qualname, severity)
 
     @property
     def status(self) -> str:

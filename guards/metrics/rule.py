@@ -29,18 +29,7 @@ class ComplexityRule(Rule):
         return self._finding(file.path, 1, 1, message, MODULE_SCOPE)
 
     def _finding(self, path: str, line: int, end_line: int, message: str, scope: str) -> Finding:
-        return Finding(
-            rule=self.meta.id,
-            name=self.meta.name,
-            category=self.meta.category,
-            severity=self.meta.severity,
-            path=path,
-            line=line,
-            end_line=end_line,
-            message=message,
-            suggestion=self.meta.suggestion,
-            scope=scope,
-        )
+        return self.meta.finding(path, line, end_line, message, scope)
 
 
 class FunctionRule(ComplexityRule):

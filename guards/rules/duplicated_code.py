@@ -93,16 +93,11 @@ class DuplicatedCode(CopyRule):
 
     def check(self, copies: Sequence[Copy]) -> Iterator[Finding]:
         for copy in copies:
-            yield Finding(
-                rule=self.meta.id,
-                name=self.meta.name,
-                category=self.meta.category,
-                severity=self.meta.severity,
-                path=copy.path,
-                line=copy.line,
-                end_line=copy.end_line,
-                message=f"lines {copy.line}-{copy.end_line} repeat {copy.original_path}:{copy.original_line} "
+            yield self.meta.finding(
+                copy.path,
+                copy.line,
+                copy.end_line,
+                f"lines {copy.line}-{copy.end_line} repeat {copy.original_path}:{copy.original_line} "
                 f"({copy.tokens} tokens, names and literals aside)",
-                suggestion=self.meta.suggestion,
-                scope=copy.scope,
+                copy.scope,
             )

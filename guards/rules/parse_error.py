@@ -61,15 +61,4 @@ class ParseError(FileRule):
         # `SyntaxError.lineno` is typed `int | None` and can be 0 at the very start of a file;
         # a finding needs a real line, and the first one is where such an error is.
         line = error.lineno if error.lineno is not None and error.lineno > 0 else 1
-        return Finding(
-            rule=self.meta.id,
-            name=self.meta.name,
-            category=self.meta.category,
-            severity=self.meta.severity,
-            path=path,
-            line=line,
-            end_line=line,
-            message=f"does not parse: {error.msg}",
-            suggestion=self.meta.suggestion,
-            scope=MODULE_SCOPE,
-        )
+        return self.meta.finding(path, line, line, f"does not parse: {error.msg}", MODULE_SCOPE)

@@ -140,15 +140,4 @@ class SuppressionComment(FileRule):
 
     def check(self, file: FileDiff) -> Iterator[Finding]:
         for suppression in added_suppressions(file.before, file.after):
-            yield Finding(
-                rule=self.meta.id,
-                name=self.meta.name,
-                category=self.meta.category,
-                severity=self.meta.severity,
-                path=file.path,
-                line=suppression.line,
-                end_line=suppression.line,
-                message=f"added `# {suppression.marker}`",
-                suggestion=self.meta.suggestion,
-                scope=MODULE_SCOPE,
-            )
+            yield self.meta.finding(file.path, suppression.line, suppression.line, f"added `# {suppression.marker}`", MODULE_SCOPE)

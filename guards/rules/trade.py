@@ -96,18 +96,13 @@ class Trade(CompositeRule):
                 continue
             added = defences[(path, scope)]
             invariant, defence = removed[0], added[0]
-            yield Finding(
-                rule=self.meta.id,
-                name=self.meta.name,
-                category=self.meta.category,
-                severity=self.meta.severity,
-                path=path,
-                line=defence.line,
-                end_line=defence.end_line,
-                message=(
+            yield self.meta.finding(
+                path,
+                defence.line,
+                defence.end_line,
+                (
                     f"{invariant.message} ({invariant.rule}){_more(removed)} and added {defence.name} ({defence.rule}){_more(added)}"
                     f" in `{scope}`: an invariant traded for a local defense"
                 ),
-                suggestion=self.meta.suggestion,
-                scope=scope,
+                scope,
             )

@@ -21,25 +21,13 @@ from types import MappingProxyType
 import libcst as cst
 import libcst.matchers as m
 
-from guards.scope import StructuralKey, structural_key
+from guards.scope import LAYOUT_NODES, StructuralKey, structural_key
 
 _METAVARIABLE = re.compile(r"\$(\.\.\.)?([A-Z_][A-Z0-9_]*)")
 _PLACEHOLDER = re.compile(r"__ratchet_(one|seq)_([A-Z_][A-Z0-9_]*)__")
 # Node fields and node classes that carry only layout: left out of the matcher, so they match anything.
 _LAYOUT_FIELDS = frozenset(
     {"lpar", "rpar", "leading_lines", "lines_after_decorators", "trailing_whitespace", "header", "footer", "indent", "newline", "comma", "semicolon"}
-)
-_LAYOUT_NODES = (
-    cst.SimpleWhitespace,
-    cst.ParenthesizedWhitespace,
-    cst.TrailingWhitespace,
-    cst.EmptyLine,
-    cst.Newline,
-    cst.Comment,
-    cst.LeftParen,
-    cst.RightParen,
-    cst.Comma,
-    cst.Semicolon,
 )
 # Nodes that only wrap what a sequence holds: `f($...ARGS)` is an `Arg`, `$...BODY` a statement line.
 _SEQUENCE_ITEMS = (cst.Arg, cst.Element, cst.Param, cst.Expr, cst.SimpleStatementLine)
@@ -130,7 +118,7 @@ def _sequence_variable(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.Arg) and (node.keyword is not None or node.star):
         return None
     if isinstance(node, _SEQUENCE_ITEMS):
-        children = [child for child in node.children if not isinstance(child, _LAYOUT_NODES)]
+        children = [child for child in node.children if not isinstance(child, LAYOUT_NODES)]
         return _sequence_variable(children[0]) if len(children) == 1 else None
     return _variable(node, "seq")
 
@@ -168,7 +156,7 @@ class _Builder:
             value = getattr(node, field.name)
             if field.name in _LAYOUT_FIELDS or field.name.startswith("whitespace"):
                 continue
-            if isinstance(value, (cst.MaybeSentinel, *_LAYOUT_NODES)):
+            if isinstance(value, (cst.MaybeSentinel, *LAYOUT_NODES)):
                 continue
             if isinstance(value, cst.CSTNode):
                 fields[field.name] = self.node(value)
