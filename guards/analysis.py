@@ -199,6 +199,15 @@ class _Loose:
         assert side is not None
         return scope_half(side, self.file.pair.path, self.scope)
 
+    @property
+    def body_key(self) -> tuple[str, str]:
+        """Equal for a scope moved or renamed with its body intact."""
+        return self.scope.kind, self.scope.body_digest()
+
+    @property
+    def name_key(self) -> tuple[str, str]:
+        return self.scope.kind, self.scope.name
+
 
 def scope_half(side: Side, path: str, scope: ScopeOutline) -> Half:
     spec = HalfSpec(path, scope.qualname, ())
@@ -244,6 +253,39 @@ def _module_pair(file: SourceFile) -> list[ScopePair]:
     return [ScopePair(file, MODULE_SCOPE, "module", before, after)]
 
 
+def _pair_by_name(file: SourceFile) -> tuple[list[ScopePair], list[_Loose], list[_Loose]]:
+    """One file's scopes matched by qualified name: the changed pairs, and the scopes found on one
+    side only (removed, added) for cross-file pairing."""
+    old = file.before.outline.scopes if file.before else {}
+    new = file.after.outline.scopes if file.after else {}
+    pairs: list[ScopePair] = []
+    for qualname in sorted(old.keys() & new.keys()):
+        if old[qualname].text_digest != new[qualname].text_digest:
+            pairs.append(ScopePair(file, qualname, new[qualname].kind, _Loose(file, old[qualname]).half(file.before), _Loose(file, new[qualname]).half(file.after)))
+    removed = [_Loose(file, old[qualname]) for qualname in sorted(old.keys() - new.keys())]
+    added = [_Loose(file, new[qualname]) for qualname in sorted(new.keys() - old.keys())]
+    return pairs + _module_pair(file), removed, added
+
+
+def _pair_moves(removed: list[_Loose], added: list[_Loose]) -> tuple[list[ScopePair], list[_Loose]]:
+    """Scopes found on one side only, paired across the change: moved or renamed intact (dropped:
+    nothing to analyse), moved under the same unique name (compared), or really added or removed."""
+    moved_intact = {loose.body_key for loose in added} & {loose.body_key for loose in removed}
+    removed = [loose for loose in removed if loose.body_key not in moved_intact]
+    added = [loose for loose in added if loose.body_key not in moved_intact]
+    by_name = Counter(loose.name_key for loose in removed)
+    unpaired = {loose.name_key: loose for loose in removed if by_name[loose.name_key] == 1}
+    pairs: list[ScopePair] = []
+    for loose in added:
+        twin = unpaired.pop(loose.name_key, None)
+        before = ABSENT_HALF if twin is None else twin.half(twin.file.before)
+        pairs.append(ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, before, loose.half(loose.file.after)))
+    # What pairing left: removed scopes whose name was not unique, or that no added scope took.
+    gone = [loose for loose in removed if by_name[loose.name_key] > 1 or loose.name_key in unpaired]
+    pairs += [ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, loose.half(loose.file.before), ABSENT_HALF) for loose in gone]
+    return pairs, gone
+
+
 def pair_scopes(files: list[SourceFile]) -> tuple[list[ScopePair], frozenset[str]]:
     """Scopes matched by qualified name, then scopes moved or renamed across the change; also
     the names of functions the change really removes."""
@@ -251,35 +293,13 @@ def pair_scopes(files: list[SourceFile]) -> tuple[list[ScopePair], frozenset[str
     removed: list[_Loose] = []
     added: list[_Loose] = []
     for file in files:
-        if file.syntax_error is not None:
-            continue
-        old = file.before.outline.scopes if file.before else {}
-        new = file.after.outline.scopes if file.after else {}
-        for qualname in sorted(old.keys() | new.keys()):
-            if qualname not in new:
-                removed.append(_Loose(file, old[qualname]))
-            elif qualname not in old:
-                added.append(_Loose(file, new[qualname]))
-            elif old[qualname].text_digest != new[qualname].text_digest:
-                pairs.append(ScopePair(file, qualname, new[qualname].kind, _Loose(file, old[qualname]).half(file.before), _Loose(file, new[qualname]).half(file.after)))
-        pairs += _module_pair(file)
-    intact = {(loose.scope.kind, loose.scope.body_digest()) for loose in removed}
-    moved_intact = {(loose.scope.kind, loose.scope.body_digest()) for loose in added} & intact
-    removed = [loose for loose in removed if (loose.scope.kind, loose.scope.body_digest()) not in moved_intact]
-    added = [loose for loose in added if (loose.scope.kind, loose.scope.body_digest()) not in moved_intact]
-    by_name = Counter((loose.scope.kind, loose.scope.name) for loose in removed)
-    removed_by_name = {(loose.scope.kind, loose.scope.name): loose for loose in removed if by_name[(loose.scope.kind, loose.scope.name)] == 1}
-    moved: set[int] = set()
-    for loose in added:
-        twin = removed_by_name.pop((loose.scope.kind, loose.scope.name), None)
-        if twin is None:
-            pairs.append(ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, ABSENT_HALF, loose.half(loose.file.after)))
-        else:
-            moved.add(id(twin))
-            pairs.append(ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, twin.half(twin.file.before), loose.half(loose.file.after)))
-    gone = [loose for loose in removed if id(loose) not in moved]
-    pairs += [ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, loose.half(loose.file.before), ABSENT_HALF) for loose in gone]
-    return pairs, frozenset(loose.scope.name for loose in gone if loose.scope.kind == "function")
+        if file.syntax_error is None:
+            file_pairs, file_removed, file_added = _pair_by_name(file)
+            pairs += file_pairs
+            removed += file_removed
+            added += file_added
+    moves, gone = _pair_moves(removed, added)
+    return pairs + moves, frozenset(loose.scope.name for loose in gone if loose.scope.kind == "function")
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,23 +33,27 @@ from guards.tree import NO_TREE, SourceTree
 __all__ = ["PARALLEL_FILES", "SkippedFile", "check", "read_source"]
 
 
+def _called_names(node: ast.AST) -> set[str]:
+    """Names called in `node`: `f(...)` gives `f`, `obj.f(...)` gives `f`."""
+    calls = [n.func for n in ast.walk(node) if isinstance(n, ast.Call)]
+    return {f.id for f in calls if isinstance(f, ast.Name)} | {f.attr for f in calls if isinstance(f, ast.Attribute)}
+
+
 def _called_by_changed_tests(files: list[SourceFile]) -> frozenset[str]:
-    """Names called (`f(...)`, `obj.f(...)`) by test functions that the change adds or edits."""
+    """Names called by test functions that the change adds or edits."""
     names: set[str] = set()
     for file in files:
         if not file.is_test_file or file.after is None:
             continue
         old = file.before.outline.scopes if file.before else {}
-        for qualname, scope in file.after.outline.scopes.items():
-            if scope.kind != "function" or not scope.name.startswith("test"):
-                continue
-            if qualname in old and old[qualname].text_digest == scope.text_digest:
-                continue
-            for node in ast.walk(scope.node):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                    names.add(node.func.id)
-                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                    names.add(node.func.attr)
+        changed_tests = [
+            scope
+            for qualname, scope in file.after.outline.scopes.items()
+            if scope.kind == "function" and scope.name.startswith("test")
+            and not (qualname in old and old[qualname].text_digest == scope.text_digest)
+        ]  # fmt: skip
+        for scope in changed_tests:
+            names |= _called_names(scope.node)
     return frozenset(names)
 
 
@@ -121,16 +125,10 @@ def _changed_source(file: SourceFile) -> ChangedSource:
     )
 
 
-def check(change: Change, config: Config, rules: RuleSet, tree: SourceTree = NO_TREE, cache_dir: Path | None = None) -> Report:
-    """Score `change` with the `rules` that `config` selects; `tree` is the after side's whole
-    repository for duplication (by default only the change is known), `cache_dir` where its index
-    is cached (by default nothing is written). Raises `ConfigError` for selectors
-    that name no rule."""
-    started = time.perf_counter()
-    active = rules.configured(config)
-    statuses: list[FileStatus] = []
+def _read(change: Change, config: Config, reading: Reading) -> tuple[list[SourceFile], list[FileStatus]]:
+    """The change's files that are not excluded, read and outlined, and every file's status."""
     files: list[SourceFile] = []
-    reading = Reading(config.max_file_bytes, frozenset(pair.path for pair in change.files if config.is_test_file(pair.path)))
+    statuses: list[FileStatus] = []
     for pair in change.files:
         if config.is_excluded(pair.path):
             continue
@@ -141,17 +139,26 @@ def check(change: Change, config: Config, rules: RuleSet, tree: SourceTree = NO_
             continue
         files.append(file)
         statuses.append(file.status())
+    return files, statuses
+
+
+def check(change: Change, config: Config, rules: RuleSet, tree: SourceTree = NO_TREE, cache_dir: Path | None = None) -> Report:
+    """Score `change` with the `rules` that `config` selects; `tree` is the after side's whole
+    repository for duplication (by default only the change is known), `cache_dir` where its index
+    is cached (by default nothing is written). Raises `ConfigError` for selectors
+    that name no rule."""
+    started = time.perf_counter()
+    active = rules.configured(config)
+    reading = Reading(config.max_file_bytes, frozenset(pair.path for pair in change.files if config.is_test_file(pair.path)))
+    files, statuses = _read(change, config, reading)
     pairs, removed_functions = pair_scopes(files)
     facts = ChangeFacts(removed_functions, _called_by_changed_tests(files), CallGraphSource(change, tree, cache_dir))
     plans = plan_rules(pairs, active.scope_rules)
     context = _Context(active, config, reading, facts, tree, cache_dir)
     analysis = _analyse_in_pool(files, plans, context) if len(files) >= PARALLEL_FILES else _analyse_here(files, plans, context)
-    findings: list[Finding] = []
-    for file in files:
-        found, refused = analysis.per_file[file.pair.path]
-        findings.extend(found)
-        if refused is not None:
-            statuses = [s if s.path != file.pair.path else FileStatus(s.path, "skipped", 0, 0, refused) for s in statuses]
+    findings = [finding for found, _ in analysis.per_file.values() for finding in found]
+    refused = {path: reason for path, (_, reason) in analysis.per_file.items() if reason is not None}
+    statuses = [FileStatus(s.path, "skipped", 0, 0, refused[s.path]) if s.path in refused else s for s in statuses]
     complexity_findings, complexity = analysis.complexity
     duplication_findings, duplication = analysis.duplication
     findings.extend(complexity_findings)

@@ -284,11 +284,6 @@ class ScopeView:
     def keys(self, matcher: m.BaseMatcherNode) -> Counter[StructuralKey]:
         return Counter(structural_key(node) for node in self.find(matcher))
 
-    def contains(self, node: cst.CSTNode) -> bool:
-        """Whether this side has a node structurally equal to `node` (from either side)."""
-        key = structural_key(node)
-        return any(structural_key(own) == key for own in self.nodes if type(own) is type(node))
-
 
 def _node_types(matcher: m.BaseMatcherNode) -> list[type[cst.CSTNode]] | None:
     """The node classes a matcher can match: each libcst matcher class is named after its node class.

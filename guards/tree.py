@@ -7,12 +7,10 @@ A tree is a value the caller chooses with the change: the work tree, a revision,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-
-from guards.change import is_python_path
 
 
 class SourceTree(Protocol):
@@ -50,6 +48,3 @@ class DirectoryTree:
     def read(self, paths: list[str]) -> Mapping[str, bytes]:
         return {path: (self.root / path).read_bytes() for path in paths}
 
-
-def walk_python(paths: list[str]) -> Iterator[str]:
-    return (path for path in paths if is_python_path(path))
