@@ -57,13 +57,19 @@ class ScopeOutline:
         return digest(ast.dump(ast.Module(body=self.node.body, type_ignores=[])))
 
 
+# What can hold a definition: a definition is a statement, and statements sit only in the blocks
+# of statements, handlers and match cases, never inside an expression.
+_BLOCK_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 def child_definitions(node: ast.AST) -> list[Definition]:
-    """Definitions nested in `node`, in source order, without descending into them."""
+    """Definitions nested in `node`, in source order, without descending into them (nor into
+    expressions, which cannot hold one)."""
     found: list[Definition] = []
     for child in ast.iter_child_nodes(node):
         if isinstance(child, _DEFINITIONS):
             found.append(child)
-        else:
+        elif isinstance(child, _BLOCK_HOLDERS):
             found.extend(child_definitions(child))
     return found
 
@@ -95,6 +101,8 @@ class Outline:
     prelude_statements: int
     scopes: dict[str, ScopeOutline]
     module_statements: list[tuple[str, int]]
+    # The whole parse, for the file-level metrics (`guards.metrics`), which must not parse again.
+    tree: ast.Module = field(compare=False, repr=False)
 
     @classmethod
     def parse(cls, source: str) -> Outline:
@@ -120,7 +128,7 @@ class Outline:
             if all(isinstance(s, ast.Import | ast.ImportFrom) for s in statements):
                 prelude.append(text)
         top_level = [(span[2][0], i) for i, span in enumerate(spans) if len(span[2]) == 1 and isinstance(span[2][0], _DEFINITIONS)]
-        outline = cls(source, lines, segments, "".join(prelude), sum(p.count("\n") for p in prelude), len(prelude), scopes, module_statements)
+        outline = cls(source, lines, segments, "".join(prelude), sum(p.count("\n") for p in prelude), len(prelude), scopes, module_statements, tree)
         outline._add_scopes("", [node for node, _ in top_level], [index for _, index in top_level])
         return outline
 

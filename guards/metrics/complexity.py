@@ -124,8 +124,8 @@ def measure_change(files: Sequence[SidePair]) -> tuple[FileComplexity, ...]:
     return tuple(
         FileComplexity(
             file.path,
-            None if file.before is None else maintainability(file.before.source),
-            maintainability(file.after.source),
+            None if file.before is None else maintainability(file.before.source, file.before.tree),
+            maintainability(file.after.source, file.after.tree),
             tuple(sorted(changed[file.path], key=lambda c: c.line)),
         )
         for file in sorted(files, key=lambda f: f.path)
