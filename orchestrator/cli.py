@@ -18,8 +18,8 @@ from rich.console import Console
 from guards import NO_TREE, Change, DirectoryTree, GitRepository, GitTree, GuardError, Report, RuleSet, SourceTree, check, directory_change, renderer
 from guards.sources.patch import patch_change_on_directory, patch_change_on_revision, read_patch
 from orchestrator.cli_graph import register as register_graph_commands
+from orchestrator.cli_hooks import register as register_hook_commands
 from orchestrator.cli_loop import register as register_loop_commands
-from orchestrator.hooks.cli import register as register_hook_commands
 from orchestrator.project import cache_dir, read_config
 
 app = typer.Typer(

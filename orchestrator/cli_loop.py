@@ -16,19 +16,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from guards import GitRepository, GuardError
-from graphs.protocols import Budget
-from graphs.state import LoopState
-from orchestrator.pricing import InvalidPriceTable, Price, UnknownModelPrice, parse_prices
-from orchestrator.runs import RunDir, RunNotFound, RunRecord, result_json, runs_root, timeline
-from orchestrator.workspace import InvalidTaskId, check_task_id
 
-# LangGraph and the model SDK are imported inside the commands that use them: `ratchet check`
-# runs in pre-commit hooks and must not pay seconds of imports it never needs.
+if TYPE_CHECKING:
+    from graphs.protocols import Budget
+    from graphs.state import LoopState
+    from orchestrator.pricing import Price
+
+# The loop's parts (graphs, runs, prices, LangGraph, the model SDK) are imported inside the
+# functions that use them: `ratchet check` runs in pre-commit hooks and must not pay for them.
 
 EXIT_ACCEPTED, EXIT_ABANDONED, EXIT_USAGE = 0, 1, 2
 
@@ -52,8 +52,11 @@ class ResultFormat(StrEnum):
 @contextmanager
 def _boundary(fail: Callable[[str], typer.Exit]) -> Iterator[None]:
     from orchestrator.loop import RunNotResumable, UnknownWorkerSpec
+    from orchestrator.pricing import InvalidPriceTable, UnknownModelPrice
+    from orchestrator.runs import RunNotFound
     from orchestrator.workers.agent_process import ExternalWorkerError
     from orchestrator.workers.replay_worker import ReplayError
+    from orchestrator.workspace import InvalidTaskId
 
     loop_errors = (GuardError, UnknownWorkerSpec, RunNotFound, RunNotResumable, InvalidTaskId, ReplayError, FileExistsError, ExternalWorkerError)
     loop_errors += (InvalidPriceTable, UnknownModelPrice)
@@ -78,6 +81,8 @@ def _interrupted(fail: Callable[[str], typer.Exit], task_id: str) -> Iterator[No
 
 def _read_prices(path: Path | None) -> dict[str, Price]:
     """The `--prices` file's entries; none without the option."""
+    from orchestrator.pricing import InvalidPriceTable, parse_prices
+
     if path is None:
         return {}
     try:
@@ -88,6 +93,8 @@ def _read_prices(path: Path | None) -> dict[str, Price]:
 
 
 def _budget(fail: Callable[[str], typer.Exit], iterations: int, tokens: int, cost: float, seconds: float, restarts: int) -> Budget:
+    from graphs.protocols import Budget
+
     try:
         return Budget(iterations, tokens, cost, seconds, restarts)
     except ValueError as exc:  # CLI boundary: a budget option out of range is one line and exit 2.
@@ -95,6 +102,8 @@ def _budget(fail: Callable[[str], typer.Exit], iterations: int, tokens: int, cos
 
 
 def _report(state: LoopState, format: ResultFormat) -> None:
+    from orchestrator.runs import result_json, timeline
+
     branch = f"ratchet/{state['task'].task_id}"
     if format is ResultFormat.json:
         typer.echo(json.dumps(result_json(state, branch), indent=2))
@@ -135,6 +144,8 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         specs = tuple(worker) if worker else (f"anthropic:{model}",)
         with _boundary(fail):
             from orchestrator.loop import start
+            from orchestrator.runs import RunRecord
+            from orchestrator.workspace import check_task_id
 
             repository = GitRepository.open(repo)
             record = RunRecord(
@@ -181,6 +192,7 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         """The timeline of a run's iterations, with verdicts and decisions."""
         with _boundary(fail):
             from orchestrator.loop import load_state
+            from orchestrator.runs import result_json, timeline
 
             state = load_state(GitRepository.open(repo), task_id)
         if format is ResultFormat.json:
@@ -193,6 +205,7 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         """List the runs of a repository and their states."""
         with _boundary(fail):
             from orchestrator.loop import load_state
+            from orchestrator.runs import RunDir, runs_root
 
             repository = GitRepository.open(repo)
             root = runs_root(repository.root)

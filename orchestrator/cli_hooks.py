@@ -14,20 +14,25 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from guards import GuardError
-from orchestrator.hooks.claude_code import HookResponse, pre_tool_use, session_start, stop
-from orchestrator.hooks.payload import HookInputError, SessionInput, StopInput, ToolInput
-from orchestrator.hooks.settings import SettingsError, install, read_settings, settings_path, uninstall, write_settings
+
+if TYPE_CHECKING:
+    from orchestrator.hooks.claude_code import HookResponse
+
+# The hooks' parts are imported inside the commands that use them: registering the commands is
+# on every `ratchet` start-up (`ratchet check` included), running them is not.
 
 EXIT_HOOK_ERROR = 1
 
 
 def _answer(decide: Callable[[str], HookResponse]) -> None:
+    from orchestrator.hooks.payload import HookInputError
+
     try:
         response = decide(sys.stdin.read())
     except (HookInputError, GuardError, OSError) as exc:  # Hook boundary: report, never block (see module doc).
@@ -47,6 +52,9 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
     @claude.command("session-start")
     def session_start_command() -> None:
         """SessionStart hook: record the work tree as the session's baseline."""
+        from orchestrator.hooks.claude_code import session_start
+        from orchestrator.hooks.payload import SessionInput
+
         _answer(lambda text: session_start(SessionInput.parse(text)))
 
     @claude.command("stop")
@@ -54,11 +62,17 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         max_blocks: Annotated[int, typer.Option(min=0, help="Consecutive blocks before the hook lets Claude stop.")] = 3,
     ) -> None:
         """Stop / SubagentStop hook: block the stop while the guard rejects the session's change."""
+        from orchestrator.hooks.claude_code import stop
+        from orchestrator.hooks.payload import StopInput
+
         _answer(lambda text: stop(StopInput.parse(text), max_blocks))
 
     @claude.command("pre-tool-use")
     def pre_tool_use_command() -> None:
         """PreToolUse hook (Edit, MultiEdit, Write): deny an edit the guard rejects."""
+        from orchestrator.hooks.claude_code import pre_tool_use
+        from orchestrator.hooks.payload import ToolInput
+
         _answer(lambda text: pre_tool_use(ToolInput.parse(text)))
 
     @claude.command("install")
@@ -71,6 +85,8 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         max_blocks: Annotated[int, typer.Option(min=0, help="The stop hook's --max-blocks.")] = 3,
     ) -> None:
         """Add the SessionStart, Stop, SubagentStop and PreToolUse hooks to a settings.json."""
+        from orchestrator.hooks.settings import SettingsError, install, read_settings, settings_path, write_settings
+
         path = settings_path(not project, project_dir)
         try:
             write_settings(path, install(read_settings(path), command, max_blocks))
@@ -84,6 +100,8 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         project_dir: Annotated[Path, typer.Option(help="The project whose settings --project edits.")] = Path("."),
     ) -> None:
         """Remove exactly the hooks `install` added."""
+        from orchestrator.hooks.settings import SettingsError, read_settings, settings_path, uninstall, write_settings
+
         path = settings_path(not project, project_dir)
         try:
             settings = read_settings(path)
