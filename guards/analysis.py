@@ -20,11 +20,12 @@ import libcst as cst
 from guards.change import FilePair
 from guards.findings import Finding
 from guards.linemap import LineMap
-from guards.outline import MODULE_SCOPE, Outline, ScopeOutline
+from guards.names import imported_names
+from guards.outline import MODULE_SCOPE, Outline, ScopeKind, ScopeOutline
 from guards.prefilter import ScopeFilter, trigger_types
 from guards.report import FileStatus
 from guards.rules.base import FileDiff, FileRule, ScopeRule
-from guards.scope import ChangeFacts, ParsedSource, ScopeDiff, ScopeView, SegmentNode
+from guards.scope import ChangeFacts, ParsedSource, ScopeDiff, ScopeStatus, ScopeView, SegmentNode
 
 
 class SkippedFile(Exception):
@@ -66,20 +67,26 @@ class Side:
         self._nodes: dict[int, SegmentNode] = {}
 
     @cached_property
+    def imports(self) -> dict[str, str]:
+        """What the file's import lines bind (the lines `ParsedSource.segment` parses behind a segment)."""
+        lines = [segment.nodes for segment in self.outline.segments if all(isinstance(s, ast.Import | ast.ImportFrom) for s in segment.nodes)]
+        return imported_names(node for nodes in lines for node in nodes)
+
+    @cached_property
     def _whole(self) -> ParsedSource | None:
         needed_lines = set()
         for first, last in self.needed:
             needed_lines.update(range(first, last + 1))
         if len(needed_lines) < self.WHOLE_FILE_SHARE * max(len(self.outline.lines), 1):
             return None
-        return ParsedSource.whole(self.outline)
+        return ParsedSource.whole(self.outline, self.imports)
 
     def node(self, index: int) -> SegmentNode:
         """A top-level statement, from the whole-file parse or parsed on its own behind the prelude."""
         if index not in self._nodes:
             whole = self._whole
             if whole is None:
-                source = ParsedSource.segment(self.outline, self.outline.segments[index])
+                source = ParsedSource.segment(self.outline, self.outline.segments[index], self.imports)
                 self._nodes[index] = SegmentNode(source, source.statements[0])
             else:
                 self._nodes[index] = SegmentNode(whole, whole.statements[index])
@@ -88,7 +95,7 @@ class Side:
     def view(self, scope: ScopeOutline) -> ScopeView:
         def load() -> list[tuple[ParsedSource, cst.CSTNode]]:
             if self._whole is None:
-                return [ParsedSource.scope(self.outline, scope)]
+                return [ParsedSource.scope(self.outline, scope, self.imports)]
             node = self.node(scope.segment)
             return [(node.source, node.definitions[scope.qualname.partition(".")[2]])]
 
@@ -155,21 +162,6 @@ def prepare(pair: FilePair, reading: Reading) -> SourceFile:
 
 
 @dataclass(frozen=True, slots=True)
-class HalfSpec:
-    """Which scope a side of a pair is, for rebuilding it in another process: a scope by qualified
-    name, or the module's top-level segments by index, in the file at `path`."""
-
-    path: str
-    qualname: str
-    segments: tuple[int, ...]
-
-    def half(self, side: Side) -> Half:
-        if self.qualname == MODULE_SCOPE:
-            return module_half(side, self.path, list(self.segments))
-        return scope_half(side, self.path, side.outline.scopes[self.qualname])
-
-
-@dataclass(frozen=True, slots=True)
 class Half:
     """One side of a changed scope: its view, and what the prefilter and the parse planning need."""
 
@@ -177,7 +169,6 @@ class Half:
     side: Side | None
     roots: tuple[ast.AST, ...]
     spans: tuple[tuple[int, int], ...]
-    spec: HalfSpec | None
 
     def reserve(self) -> None:
         """Count the scope's lines in its file's decision between a whole-file and a per-segment parse."""
@@ -185,7 +176,7 @@ class Half:
             self.side.needed.update(self.spans)
 
 
-ABSENT_HALF = Half(_ABSENT, None, (), (), None)
+ABSENT_HALF = Half(_ABSENT, None, (), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +188,7 @@ class _Loose:
 
     def half(self, side: Side | None) -> Half:
         assert side is not None
-        return scope_half(side, self.file.pair.path, self.scope)
+        return scope_half(side, self.scope)
 
     @property
     def body_key(self) -> tuple[str, str]:
@@ -209,23 +200,21 @@ class _Loose:
         return self.scope.kind, self.scope.name
 
 
-def scope_half(side: Side, path: str, scope: ScopeOutline) -> Half:
-    spec = HalfSpec(path, scope.qualname, ())
-    return Half(side.view(scope), side, (scope.node,), ((scope.first_line, scope.last_line),), spec)
+def scope_half(side: Side, scope: ScopeOutline) -> Half:
+    return Half(side.view(scope), side, (scope.node,), ((scope.first_line, scope.last_line),))
 
 
-def module_half(side: Side, path: str, segments: list[int]) -> Half:
+def module_half(side: Side, segments: list[int]) -> Half:
     chosen = [side.outline.segments[i] for i in segments]
     roots = tuple(node for segment in chosen for node in segment.nodes)
-    spec = HalfSpec(path, MODULE_SCOPE, tuple(segments))
-    return Half(side.module_view(segments), side, roots, tuple((s.first_line, s.last_line) for s in chosen), spec)
+    return Half(side.module_view(segments), side, roots, tuple((s.first_line, s.last_line) for s in chosen))
 
 
 @dataclass(frozen=True, slots=True)
 class ScopePair:
     file: SourceFile
     qualname: str
-    kind: str
+    kind: ScopeKind
     before_half: Half
     after_half: Half
 
@@ -237,6 +226,12 @@ class ScopePair:
     def after(self) -> ScopeView:
         return self.after_half.view
 
+    @property
+    def status(self) -> ScopeStatus:
+        if not self.before.exists:
+            return "added"
+        return "removed" if not self.after.exists else "changed"
+
 
 def _module_pair(file: SourceFile) -> list[ScopePair]:
     """Top-level statements outside definitions, compared as a multiset: only the unmatched are parsed."""
@@ -247,9 +242,8 @@ def _module_pair(file: SourceFile) -> list[ScopePair]:
     gone = old - new
     came = new - old
     # A side that exists keeps a (possibly empty) view, so the scope reads as changed, not added or removed.
-    path = file.pair.path
-    before = module_half(file.before, path, [i for d, i in file.before.outline.module_statements if gone[d]]) if file.before else ABSENT_HALF
-    after = module_half(file.after, path, [i for d, i in file.after.outline.module_statements if came[d]]) if file.after else ABSENT_HALF
+    before = module_half(file.before, [i for d, i in file.before.outline.module_statements if gone[d]]) if file.before else ABSENT_HALF
+    after = module_half(file.after, [i for d, i in file.after.outline.module_statements if came[d]]) if file.after else ABSENT_HALF
     return [ScopePair(file, MODULE_SCOPE, "module", before, after)]
 
 
@@ -321,8 +315,9 @@ def plan_rules(pairs: list[ScopePair], rules: Sequence[ScopeRule]) -> list[Plan]
     triggers = trigger_types(rule.ast_triggers for rule in rules)
     plans = []
     for pair in pairs:
+        applicable = [rule for rule in rules if rule.applies.admits(pair.file.is_test_file, pair.kind, pair.status)]
         scope_filter = ScopeFilter.of(pair.before_half.roots, pair.after_half.roots, triggers)
-        plan = Plan(pair, tuple(rule for rule in rules if scope_filter.may_fire(rule.ast_triggers)))
+        plan = Plan(pair, tuple(rule for rule in applicable if scope_filter.may_fire(rule.ast_triggers)))
         if not plan.prefiltered:
             pair.before_half.reserve()
             pair.after_half.reserve()

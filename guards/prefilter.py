@@ -45,6 +45,19 @@ class NamedCall(ast.AST):
 
     _fields = ("call",)
     names: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def wakes(cls, callee: str) -> bool:
+        return callee in cls.names or callee.startswith(cls.prefixes)
+
+
+class Mention(ast.AST):
+    """Pseudo-node: a name spelled `name` or `<anything>.name`, with `name` in the subclass's
+    `names` (decorators and markers are mentioned without being called: `@pytest.mark.skip`)."""
+
+    _fields = ("node",)
+    names: frozenset[str] = frozenset()
 
 
 class QuietIf(ast.AST):
@@ -148,6 +161,19 @@ def calls_to(*names: str) -> type[NamedCall]:
     return type(f"CallTo_{'_'.join(names)}", (NamedCall,), {"names": frozenset(names)})
 
 
+@functools.cache
+def calls_starting_with(*prefixes: str) -> type[NamedCall]:
+    """The `NamedCall` trigger for callee names with one of these prefixes (`assert` for unittest's
+    `self.assertEqual`, `self.assertIn`…)."""
+    return type(f"CallStartingWith_{'_'.join(prefixes)}", (NamedCall,), {"prefixes": prefixes})
+
+
+@functools.cache
+def mentions(*names: str) -> type[Mention]:
+    """The `Mention` trigger for these names (one class per set of names)."""
+    return type(f"Mention_{'_'.join(names)}", (Mention,), {"names": frozenset(names)})
+
+
 def _callee(call: ast.Call) -> str:
     return _callee_of(call.func)
 
@@ -209,22 +235,26 @@ _PSEUDO_NODES: tuple[tuple[type[ast.AST] | tuple[type[ast.AST], ...], Callable[[
 )
 
 
-def _with_pseudo_nodes(node: ast.AST, named_calls: Sequence[type[NamedCall]]) -> Iterator[ast.AST]:
+def _with_pseudo_nodes(node: ast.AST, named_calls: Sequence[type[NamedCall]], mentioned: Sequence[type[Mention]]) -> Iterator[ast.AST]:
     yield node
     for kinds, pseudo in _PSEUDO_NODES:
         if isinstance(node, kinds):
             yield from pseudo(node)
     if named_calls and isinstance(node, ast.Call):
         callee = _callee(node)
-        yield from (kind(call=node) for kind in named_calls if callee in kind.names)
+        yield from (kind(call=node) for kind in named_calls if kind.wakes(callee))
+    if mentioned and isinstance(node, ast.Name | ast.Attribute):
+        name = _callee_of(node)
+        yield from (kind(node=node) for kind in mentioned if name in kind.names)
 
 
 def fingerprint(roots: Sequence[ast.AST], triggers: frozenset[Trigger]) -> Fingerprint:
     """For each trigger type, the multiset of the dumps of the scope's own nodes of that type."""
     found: Fingerprint = {trigger: Counter() for trigger in triggers}
     named_calls = [trigger for trigger in triggers if issubclass(trigger, NamedCall)]
+    mentioned = [trigger for trigger in triggers if issubclass(trigger, Mention)]
     for node in own_nodes(roots):
-        for candidate in _with_pseudo_nodes(node, named_calls):
+        for candidate in _with_pseudo_nodes(node, named_calls, mentioned):
             kind = type(candidate)
             if kind in found:
                 found[kind][ast.dump(candidate)] += 1

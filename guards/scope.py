@@ -7,21 +7,23 @@ reformatting and moves do not create findings.
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any, Literal
 from dataclasses import dataclass
 from functools import cached_property
 
 import libcst as cst
 import libcst.matchers as m
 from libcst import MetadataDependent
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, QualifiedNameProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from guards.callgraph.index import CallGraphSource
 from guards.children import children
 from guards.findings import Finding, RuleMeta, Severity
 from guards.linemap import LineMap
+from guards.names import NameScope
 from guards.outline import Outline, ScopeKind, ScopeOutline, Segment, unique_names
 
 # Nodes that only carry layout: skipped by the structural key, by the walk over a scope and by taste patterns.
@@ -38,7 +40,6 @@ LAYOUT_NODES = (
     cst.Semicolon,
 )
 Definition = cst.FunctionDef | cst.ClassDef
-_IMPORT_LINE = m.SimpleStatementLine(body=[m.AtLeastN(m.Import() | m.ImportFrom(), n=1)])
 StructuralKey = tuple[object, ...]
 
 
@@ -54,37 +55,40 @@ def nested_definitions(node: cst.CSTNode) -> list[Definition]:
 
 
 class ParsedSource(MetadataDependent):
-    """Source parsed with libcst: a whole file, or one top-level segment behind the file's imports
-    (so that qualified names resolve without parsing the rest). Which one is the caller's choice
-    of cost: a file whose changes cover most of it is cheaper to parse once.
+    """Source parsed with libcst: a whole file, or one top-level segment behind the file's imports.
+    Which one is the caller's choice of cost: a file whose changes cover most of it is cheaper to
+    parse once.
 
-    Metadata is resolved on first use: most parses never need positions or qualified names.
-    In a whole file, qualified names are resolved per top-level statement behind the file's
-    imports, as in a segment: scope analysis of the whole module was the costliest step of a check.
+    Positions are resolved on first use: most parses never need them. Qualified names come from
+    `guards.names`, per top-level statement, from the `ast` nodes the outline holds for it
+    (`name_roots`, one tuple per statement) and the file's imports.
     """
 
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, source: str, line_offset: int, first_statement: int, whole_file: bool = False) -> None:
+    def __init__(
+        self, source: str, line_offset: int, first_statement: int, name_roots: Sequence[tuple[ast.AST, ...]], imports: Mapping[str, str]
+    ) -> None:
         super().__init__()
         # Skipping the wrapper's deep copy is safe for a tree fresh from the parser: it has no shared nodes.
         self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
         self._line_offset = line_offset
         self._first_statement = first_statement
-        self._whole_file = whole_file
-        self._names_by_statement: dict[int, _ResolvedNames] = {}
+        self._name_roots = name_roots
+        self._imports = imports
+        self._names_by_statement: dict[int, NameScope] = {}
 
     @classmethod
-    def whole(cls, outline: Outline) -> ParsedSource:
-        parsed = cls(outline.source, 0, 0, whole_file=True)
+    def whole(cls, outline: Outline, imports: Mapping[str, str]) -> ParsedSource:
+        parsed = cls(outline.source, 0, 0, [segment.nodes for segment in outline.segments], imports)
         assert len(parsed.statements) == len(outline.segments), "libcst and ast disagree on top-level statements"
         return parsed
 
     @classmethod
-    def scope(cls, outline: Outline, scope: ScopeOutline) -> tuple[ParsedSource, Definition]:
+    def scope(cls, outline: Outline, scope: ScopeOutline, imports: Mapping[str, str]) -> tuple[ParsedSource, Definition]:
         """The scope's own text parsed alone (see `Outline.scope_source`), and its definition node."""
         source, offset = outline.scope_source(scope)
-        parsed = cls(source, offset, outline.prelude_statements)
+        parsed = cls(source, offset, outline.prelude_statements, [(scope.node,)], imports)
         (statement,) = parsed.statements
         if isinstance(statement, cst.If):
             (statement,) = statement.body.body
@@ -92,27 +96,23 @@ class ParsedSource(MetadataDependent):
         return parsed, statement
 
     @classmethod
-    def segment(cls, outline: Outline, segment: Segment) -> ParsedSource:
-        parsed = cls(outline.prelude + segment.text, segment.first_line - 1 - outline.prelude_lines, outline.prelude_statements)
+    def segment(cls, outline: Outline, segment: Segment, imports: Mapping[str, str]) -> ParsedSource:
+        parsed = cls(outline.prelude + segment.text, segment.first_line - 1 - outline.prelude_lines, outline.prelude_statements, [segment.nodes], imports)
         assert len(parsed.statements) == 1, "a segment is one top-level statement"
         return parsed
 
-    def _metadata(self, provider: type[PositionProvider] | type[QualifiedNameProvider], node: cst.CSTNode) -> Any:
-        if provider not in self.metadata:
-            self.metadata = {**self.metadata, provider: self.wrapper.resolve(provider)}
-        return self.get_metadata(provider, node)
-
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based first and last line of `node` in the file."""
-        position: CodeRange = self._metadata(PositionProvider, node)
+        if PositionProvider not in self.metadata:
+            self.metadata = {**self.metadata, PositionProvider: self.wrapper.resolve(PositionProvider)}
+        position: CodeRange = self.get_metadata(PositionProvider, node)
         return position.start.line + self._line_offset, position.end.line + self._line_offset
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        if self._whole_file:
-            names = self._statement_names(self._statement_of[node]).get_metadata(QualifiedNameProvider, node)
-        else:
-            names = self._metadata(QualifiedNameProvider, node)
-        return {name.name for name in names}
+        index = self._statement_of[node] if len(self._name_roots) > 1 else 0
+        if index not in self._names_by_statement:
+            self._names_by_statement[index] = NameScope.of(self._imports, self._name_roots[index])
+        return self._names_by_statement[index].qualified_names(node)
 
     @cached_property
     def statements(self) -> Sequence[cst.BaseStatement]:
@@ -130,25 +130,6 @@ class ParsedSource(MetadataDependent):
                 found[node] = index
                 pending.extend(children(node))
         return found
-
-    def _statement_names(self, index: int) -> _ResolvedNames:
-        """Qualified names in statement `index`, resolved in a module of the file's import lines
-        and that statement, built from the same node objects (so no copy, and lookups by node work)."""
-        if index not in self._names_by_statement:
-            imports = [s for i, s in enumerate(self.statements) if i != index and m.matches(s, _IMPORT_LINE)]
-            module = cst.Module(body=[*imports, self.statements[index]])
-            self._names_by_statement[index] = _ResolvedNames(MetadataWrapper(module, unsafe_skip_copy=True))
-        return self._names_by_statement[index]
-
-
-class _ResolvedNames(MetadataDependent):
-    """Qualified names resolved in one wrapper, read through `get_metadata` (which unwraps lazy values)."""
-
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
-
-    def __init__(self, wrapper: MetadataWrapper) -> None:
-        super().__init__()
-        self.metadata = {QualifiedNameProvider: wrapper.resolve(QualifiedNameProvider)}
 
 
 @dataclass(frozen=True)
@@ -309,6 +290,9 @@ def _without_twins(nodes: list[cst.CSTNode], others: Counter[StructuralKey]) -> 
     return unmatched
 
 
+ScopeStatus = Literal["added", "removed", "changed"]
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeFacts:
     """What rules may know about the change as a whole, beyond the scope they look at."""
@@ -349,7 +333,7 @@ class ScopeDiff:
         return rule.finding(self.path, line, end_line, message, self.qualname, severity)
 
     @property
-    def status(self) -> str:
+    def status(self) -> ScopeStatus:
         if not self.before.exists:
             return "added"
         return "removed" if not self.after.exists else "changed"

@@ -11,7 +11,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.prefilter import calls_starting_with
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import ASSERTION, code_of, replaces
 from guards.scope import ScopeDiff
 
@@ -165,7 +166,8 @@ class AssertionLoosened(ScopeRule):
     behaviour was meant to change.
     """
 
-    ast_triggers = (ast.Assert, ast.Call)
+    applies = Applies(files="tests", kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
+    ast_triggers = (ast.Assert, calls_starting_with("assert"))
     meta = RuleMeta(
         id="TS002",
         name="assertion-loosened",
@@ -205,8 +207,6 @@ class AssertionLoosened(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if not (scope.is_test_file and scope.kind == "function" and scope.status == "changed"):
-            return
         added = [(node, classify(node)) for node in scope.added(ASSERTION)]
         for old in scope.removed(ASSERTION):
             before = classify(old)

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.prefilter import calls_starting_with, calls_to
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import ASSERTION, RAISES_CALL, code_of, is_raises_call, is_trivial_assertion, replaces
 from guards.scope import ScopeDiff
 
@@ -50,7 +51,8 @@ class AssertionRemoved(ScopeRule):
     the expected value and say why in the commit.
     """
 
-    ast_triggers = (ast.Assert, ast.Call)
+    applies = Applies(files="tests", kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
+    ast_triggers = (ast.Assert, calls_starting_with("assert"), calls_to("raises"))
     meta = RuleMeta(
         id="TS001",
         name="assertion-removed",
@@ -94,8 +96,6 @@ class AssertionRemoved(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if not (scope.is_test_file and scope.kind == "function" and scope.status == "changed"):
-            return
         removed = scope.removed(ASSERTION)
         added = [node for node in scope.added(ASSERTION) if not is_trivial_assertion(node)]
         unpaired = [old for old in removed if not any(replaces(old, new) for new in added)]

@@ -9,7 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import BROAD_EXCEPTIONS, exception_names, raises_inside
 from guards.scope import ScopeDiff
 
@@ -54,6 +54,7 @@ class AssertionSwallowed(ScopeRule):
     ```
     """
 
+    applies = Applies(files="tests", kinds=frozenset({"function"}))
     ast_triggers = (ast.Try, ast.TryStar)
     meta = RuleMeta(
         id="TS006",
@@ -99,8 +100,6 @@ class AssertionSwallowed(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if not (scope.is_test_file and scope.kind == "function"):
-            return
         for node in scope.added(m.Try()):
             attempt = cst.ensure_type(node, cst.Try)
             if not _checks_something(attempt.body):

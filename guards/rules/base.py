@@ -15,13 +15,14 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from guards.change import Change, FilePair
 from guards.findings import Finding, RuleMeta
 from guards.linemap import LineMap
+from guards.outline import ScopeKind
 from guards.prefilter import Triggers
-from guards.scope import ScopeDiff
+from guards.scope import ScopeDiff, ScopeStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,27 @@ class Rule(ABC):
         return inspect.cleandoc(cls.__doc__)
 
 
+_KINDS: frozenset[ScopeKind] = frozenset({"module", "class", "function"})
+_STATUSES: frozenset[ScopeStatus] = frozenset({"added", "removed", "changed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Applies:
+    """Which changed scopes a scope rule looks at: in which files (test files, the others, or
+    any), of which kinds, added, removed or changed. The engine runs a rule only on those, so
+    that its `check` does not test for them and a scope no rule applies to is never parsed."""
+
+    files: Literal["tests", "code", "any"] = "any"
+    kinds: frozenset[ScopeKind] = _KINDS
+    statuses: frozenset[ScopeStatus] = _STATUSES
+
+    def admits(self, is_test_file: bool, kind: ScopeKind, status: ScopeStatus) -> bool:
+        in_files = self.files == "any" or (self.files == "tests") == is_test_file
+        return in_files and kind in self.kinds and status in self.statuses
+
+
 class ScopeRule(Rule):
+    applies: ClassVar[Applies] = Applies()
     # The `ast` node types whose addition or removal can make the rule fire (see `guards.prefilter`);
     # `None`: the rule is run on every changed scope.
     ast_triggers: ClassVar[Triggers | None] = None

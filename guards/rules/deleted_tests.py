@@ -10,7 +10,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.scope import ScopeDiff
 
 _PATH = "tests/test_service.py"
@@ -57,6 +57,7 @@ class DeletedTest(ScopeRule):
     pins, or replace it with one for the new behaviour.
     """
 
+    applies = Applies(files="tests", kinds=frozenset({"function"}), statuses=frozenset({"removed"}))
     meta = RuleMeta(
         id="TS005",
         name="test-deleted",
@@ -105,7 +106,7 @@ class DeletedTest(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if not (scope.is_test and scope.status == "removed"):
+        if not scope.is_test:
             return
         definition = scope.before.definition
         under_test = called_names(definition) - {definition.name.value}

@@ -9,7 +9,7 @@ import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.prefilter import QuietMissingTestIf
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import DEFAULT_VALUE, LOG_CALL, code_of, optional_parameters, parameter_names, statements
 from guards.scope import ScopeDiff
 
@@ -103,6 +103,7 @@ class EarlyExitGuard(ScopeRule):
     ```
     """
 
+    applies = Applies(kinds=frozenset({"function"}), statuses=frozenset({"added", "changed"}))
     ast_triggers = (QuietMissingTestIf,)
     meta = RuleMeta(
         id="GD001",
@@ -138,8 +139,6 @@ class EarlyExitGuard(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.kind != "function" or not scope.after.exists:
-            return
         definition = scope.after.definition
         assert isinstance(definition, cst.FunctionDef)
         parameters = parameter_names(definition)

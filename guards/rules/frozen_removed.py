@@ -8,7 +8,7 @@ import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.prefilter import FrozenMark
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import code_of
 from guards.scope import ScopeDiff
 
@@ -55,6 +55,7 @@ class FrozenRemoved(ScopeRule):
     ```
     """
 
+    applies = Applies(statuses=frozenset({"changed"}))
     ast_triggers = (FrozenMark,)
     meta = RuleMeta(
         id="IV004",
@@ -85,8 +86,6 @@ class FrozenRemoved(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.status != "changed":
-            return
         if scope.kind == "class":
             for node in scope.removed(_FROZEN):
                 yield scope.finding(self.meta, node, f"`{code_of(node).rstrip(',')}` removed or turned off: instances become mutable")

@@ -9,7 +9,7 @@ import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.prefilter import Signature
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import code_of, every_parameter, is_optional
 from guards.scope import ScopeDiff
 
@@ -60,6 +60,7 @@ class OptionalWidening(ScopeRule):
     ```
     """
 
+    applies = Applies(kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
     ast_triggers = (Signature,)
     meta = RuleMeta(
         id="GD002",
@@ -86,8 +87,6 @@ class OptionalWidening(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.kind != "function" or scope.status != "changed":
-            return
         before = cst.ensure_type(scope.before.definition, cst.FunctionDef)
         after = cst.ensure_type(scope.after.definition, cst.FunctionDef)
         for node, message in _parameter_changes(before, after):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
 import libcst as cst
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.prefilter import calls_starting_with, calls_to
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import BROAD_EXCEPTIONS, RAISES_CALL, checks_message, code_of, expected_exceptions, is_raises_call
 from guards.scope import ScopeDiff
 
@@ -47,7 +47,8 @@ class RaisesBroadened(ScopeRule):
     ```
     """
 
-    ast_triggers = (ast.Call,)
+    applies = Applies(files="tests", kinds=frozenset({"function"}))
+    ast_triggers = (calls_to("raises"), calls_starting_with("assertRaises"))
     meta = RuleMeta(
         id="TS004",
         name="raises-broadened",
@@ -93,8 +94,6 @@ class RaisesBroadened(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if not (scope.is_test_file and scope.kind == "function"):
-            return
         removed = [cst.ensure_type(node, cst.Call) for node in scope.removed(RAISES_CALL)]
         removed = [call for call in removed if is_raises_call(scope.before, call)]
         for node in scope.added(RAISES_CALL):

@@ -9,7 +9,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import code_of, is_validation, names_in
 from guards.scope import ScopeDiff
 
@@ -45,6 +45,7 @@ class RemovedAssert(ScopeRule):
     ```
     """
 
+    applies = Applies(files="code", statuses=frozenset({"changed"}))
     ast_triggers = (ast.Assert,)
     meta = RuleMeta(
         id="IV001",
@@ -70,8 +71,6 @@ class RemovedAssert(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.status != "changed" or scope.is_test_file:
-            return
         validated = [names_in(node.test) for node in scope.added(m.If()) if isinstance(node, cst.If) and is_validation(node)]
         for node in scope.removed(m.Assert()):
             assert isinstance(node, cst.Assert)

@@ -10,7 +10,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import LOG_CALL, raised_type, removed_validations
 from guards.scope import ScopeDiff
 
@@ -69,6 +69,7 @@ class RemovedRaise(ScopeRule):
     ```
     """
 
+    applies = Applies(files="code", statuses=frozenset({"changed"}))
     ast_triggers = (ast.Raise,)
     meta = RuleMeta(
         id="IV002",
@@ -100,8 +101,6 @@ class RemovedRaise(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.status != "changed" or scope.is_test_file:
-            return
         in_removed_validation = {id(node) for validation in removed_validations(scope) for node in m.findall(validation, m.Raise())}
         still_raised = Counter(raised_type(cst.ensure_type(node, cst.Raise)) for node in scope.added(m.Raise()))
         translated = any(cst.ensure_type(node, cst.Raise).cause is not None for node in scope.added(m.Raise()))

@@ -8,7 +8,7 @@ import libcst as cst
 
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.prefilter import ValidationIf
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import code_of, raised_type, removed_validations, statements
 from guards.scope import ScopeDiff
 
@@ -43,6 +43,7 @@ class RemovedValidation(ScopeRule):
     ```
     """
 
+    applies = Applies(files="code", statuses=frozenset({"changed"}))
     ast_triggers = (ValidationIf,)
     meta = RuleMeta(
         id="IV003",
@@ -73,8 +74,6 @@ class RemovedValidation(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.status != "changed" or scope.is_test_file:
-            return
         for node in removed_validations(scope):
             raise_ = cst.ensure_type(statements(node.body)[0], cst.Raise)
             yield scope.finding(self.meta, node, f"removed validation `if {code_of(node.test)}: raise {raised_type(raise_)}`")

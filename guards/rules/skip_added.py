@@ -8,7 +8,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.prefilter import mentions
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import code_of
 from guards.scope import ScopeDiff
 
@@ -25,7 +26,8 @@ _UNCONDITIONAL = frozenset(
 )
 _CONDITIONAL = frozenset({"pytest.mark.skipif", "unittest.skipIf", "unittest.skipUnless"})
 # The last part of every name above, to look up qualified names only for likely candidates.
-_LAST_PART = m.MatchRegex(r"^(skip|skipif|xfail|skipIf|skipUnless|expectedFailure|skipTest)$")
+_SKIP_NAMES = ("skip", "skipif", "xfail", "skipIf", "skipUnless", "expectedFailure", "skipTest")
+_LAST_PART = m.MatchRegex(f"^({'|'.join(_SKIP_NAMES)})$")
 _CANDIDATE = m.Name(_LAST_PART) | m.Attribute(attr=m.Name(_LAST_PART))
 _SKIP_TEST = m.Attribute(value=m.Name("self"), attr=m.Name("skipTest"))
 
@@ -61,6 +63,8 @@ class SkipAdded(ScopeRule):
     change that says why.
     """
 
+    applies = Applies(files="tests")
+    ast_triggers = (mentions(*_SKIP_NAMES),)
     meta = RuleMeta(
         id="TS003",
         name="skip-added",
@@ -107,8 +111,6 @@ class SkipAdded(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if not scope.is_test_file:
-            return
         new_definition = scope.kind != "module" and scope.status == "added"
         for node in scope.added(_CANDIDATE):
             names = scope.after.qualified_names(node) | {code_of(node)}
