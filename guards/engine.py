@@ -1,5 +1,5 @@
 """`check`: a change in, a report out. Pure: no network, no global state, and no writes except
-the index cache, in the directory the caller names.
+the caches (the repository's indexes and whole reports), in the directory the caller names.
 
 Three passes. `ast` outlines every file and finds the scopes whose text changed, pairing scopes
 moved or renamed across files (`guards.analysis`); libcst parses only the segments those scopes
@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import gc
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from guards import report_cache
 from guards.analysis import Plan, Reading, SkippedFile, SourceFile, check_file, pair_scopes, plan_rules, prepare, read_source
 from guards.callgraph.index import CallGraphSource
 from guards.change import Change
@@ -24,7 +27,7 @@ from guards.duplication import ChangedSource
 from guards.duplication.run import run_duplication
 from guards.findings import Finding
 from guards.metrics import SidePair, run_complexity
-from guards.pool import PARALLEL_FILES, WORKERS, Measured, check_chunk, chunks, measure_complexity
+from guards.pool import PARALLEL_FILES, Work, forked_pool, submit
 from guards.registry import RuleSet, finding_selected, severity_override
 from guards.report import FileStatus, Report, judge
 from guards.scope import ChangeFacts
@@ -103,17 +106,13 @@ def _analyse_here(files: list[SourceFile], plans: list[Plan], context: _Context)
 
 
 def _analyse_in_pool(files: list[SourceFile], plans: list[Plan], context: _Context) -> _Analysis:
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        # Complexity (radon) is the costliest whole-change analysis: a worker starts on it at once.
-        measured = [Measured.of(f) for f in files if f.syntax_error is None]
-        complexity = pool.submit(measure_complexity, measured, context.rules.rules, context.config.complexity)
-        # Built here once: the workers receive it with the facts instead of each building it.
-        _ = context.facts.calls.graph
-        pending = [(chunk, pool.submit(check_chunk, chunk)) for chunk in chunks(files, plans, context.reading, context.rules, context.facts)]
-        # The duplication index stays here, built while the workers check the files.
+    side_pairs = [_side_pair(f) for f in files if f.syntax_error is None]
+    work = Work(files, plans, context.facts, context.rules.file_rules, context.rules.rules, context.config.complexity, side_pairs)
+    with forked_pool(work) as pool:
+        pending = submit(pool, work)
+        # The duplication index is built here while the workers check the files.
         duplication = _duplication(files, context)
-        per_file = {path: result for chunk, future in pending for path, result in zip(chunk.checked, future.result(), strict=True)}
-        return _Analysis(per_file, complexity.result(), duplication)
+        return _Analysis(pending.per_file(work), pending.complexity.result(), duplication)
 
 
 def _changed_source(file: SourceFile) -> ChangedSource:
@@ -142,11 +141,39 @@ def _read(change: Change, config: Config, reading: Reading) -> tuple[list[Source
     return files, statuses
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a check allocates millions of syntax-tree nodes
+    that stay alive until it ends, and each full collection walks all of them (on Django's diff
+    collections took half the time). Nothing of a check's own makes reference cycles worth
+    collecting before it returns."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(change: Change, config: Config, rules: RuleSet, tree: SourceTree = NO_TREE, cache_dir: Path | None = None) -> Report:
     """Score `change` with the `rules` that `config` selects; `tree` is the after side's whole
     repository for duplication (by default only the change is known), `cache_dir` where its index
-    is cached (by default nothing is written). Raises `ConfigError` for selectors
-    that name no rule."""
+    and the report are cached (by default nothing is written; see `guards.report_cache`).
+    Raises `ConfigError` for selectors that name no rule."""
+    with _collector_paused():
+        if cache_dir is None:
+            return _check(change, config, rules, tree, cache_dir)
+        key = report_cache.report_key(change, config, rules, tree)
+        cached = report_cache.load(cache_dir, key)
+        if cached is not None:
+            return cached
+        report = _check(change, config, rules, tree, cache_dir)
+        report_cache.store(cache_dir, key, report)
+        return report
+
+
+def _check(change: Change, config: Config, rules: RuleSet, tree: SourceTree, cache_dir: Path | None) -> Report:
     started = time.perf_counter()
     active = rules.configured(config)
     reading = Reading(config.max_file_bytes, frozenset(pair.path for pair in change.files if config.is_test_file(pair.path)))

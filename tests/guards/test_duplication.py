@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from guards import NO_TREE, Change, Config, DirectoryTree, FilePair, Finding, GitRepository, GitTree, RuleSet, SourceTree, check, load_config
+from guards import NO_TREE, Change, Config, DirectoryTree, FilePair, Finding, GitRepository, GitTree, Report, RuleSet, SourceTree, check, load_config
 from guards.errors import ConfigError
 from orchestrator.cli import load_report
 from tests.conftest import GitRepo, write_files
@@ -115,8 +116,16 @@ def _many_modules(count: int) -> dict[str, str]:
     return {f"pkg/mod_{i}.py": f"def f_{i}(x):\n    return x + {i}\n" for i in range(count)} | {"pkg/reports.py": ORIGINAL}
 
 
+def _check_index(change: Change, tree: SourceTree, cache: Path) -> Report:
+    """A check whose report is then dropped from the cache: a repeat must exercise the index cache,
+    not be answered by the report cache (`guards.report_cache`, tested on its own)."""
+    report = check(change, Config(), RuleSet.default(), tree, cache)
+    shutil.rmtree(cache / "reports")
+    return report
+
+
 def _check_work_tree(repository: GitRepository, cache: Path) -> tuple[list[str], tuple[object, ...]]:
-    report = check(repository.worktree_change(), Config(), RuleSet.default(), GitTree(repository, None), cache)
+    report = _check_index(repository.worktree_change(), GitTree(repository, None), cache)
     stats = report.metrics["duplication"]
     return [f.message for f in report.findings if f.rule == "DU001"], (stats["files_read"], stats["files_indexed"], stats["files_from_cache"])
 
@@ -142,7 +151,7 @@ def test_revision_tree_uses_git_blob_ids(git_repo: Callable[..., GitRepo], tmp_p
     repo.write({"pkg/yearly.py": RENAMED})
     head = repo.commit()
     repository = GitRepository.open(repo.root)
-    runs = [check(repository.revision_change(base, head), Config(), RuleSet.default(), GitTree(repository, head), tmp_path / "c") for _ in range(2)]
+    runs = [_check_index(repository.revision_change(base, head), GitTree(repository, head), tmp_path / "c") for _ in range(2)]
     assert [r.metrics["duplication"]["files_from_cache"] for r in runs] == [0, 7]
     assert [[f.line for f in r.findings if f.rule == "DU001"] for r in runs] == [[1], [1]]
 
@@ -152,13 +161,13 @@ def test_corrupt_cache_entries_are_rebuilt(tmp_path: Path, damage: bytes) -> Non
     tree = tree_of(tmp_path, {"app/reports.py": ORIGINAL, "app/yearly.py": RENAMED})
     change = Change.of([FilePair("app/yearly.py", None, RENAMED.encode())])
     cache = tmp_path / "cache"
-    first = check(change, Config(), RuleSet.default(), tree, cache)
+    first = _check_index(change, tree, cache)
     entries = [path for path in cache.rglob("*") if path.is_file()]
     assert len(entries) == 2
     for entry in entries:
         entry.write_bytes(damage)
-    second = check(change, Config(), RuleSet.default(), tree, cache)
-    third = check(change, Config(), RuleSet.default(), tree, cache)
+    second = _check_index(change, tree, cache)
+    third = _check_index(change, tree, cache)
     assert second.metrics["duplication"]["cache_entries_rebuilt"] == 2
     assert third.metrics["duplication"]["files_from_cache"] == 2
     assert first.findings == second.findings == third.findings != ()
@@ -186,7 +195,8 @@ def test_two_processes_filling_one_cache_at_once(tmp_path: Path) -> None:
     )
     runs = [subprocess.Popen([sys.executable, "-c", script, str(tree.root), str(tmp_path / "cache")], stdout=subprocess.PIPE, text=True) for _ in range(2)]
     assert [run.communicate(timeout=60)[0] for run in runs] == ["['DU001']\n"] * 2
-    warm = check(Change.of([FilePair("pkg/yearly.py", None, RENAMED.encode())]), Config(), RuleSet.default(), tree, tmp_path / "cache")
+    shutil.rmtree(tmp_path / "cache" / "reports")
+    warm = _check_index(Change.of([FilePair("pkg/yearly.py", None, RENAMED.encode())]), tree, tmp_path / "cache")
     assert (warm.metrics["duplication"]["files_from_cache"], warm.metrics["duplication"]["cache_entries_rebuilt"]) == (42, 0)
     assert not [path for path in (tmp_path / "cache").rglob(".*") if path.is_file()]  # no temporary file left behind
 
