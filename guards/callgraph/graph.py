@@ -15,7 +15,7 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from guards.callgraph.model import Call, FileSummary, FunctionInfo, Param, Shape
 from guards.callgraph.summary import module_name
@@ -51,41 +51,133 @@ def _last_name(ref: str) -> str:
     return ref.rpartition(".")[2].rpartition(":")[2]
 
 
+class SummarySource(Protocol):
+    """Files summarised on demand (`guards.callgraph.index.TreeSummaries`)."""
+
+    def paths(self) -> list[str]: ...
+
+    def naming(self, name: str) -> list[str]: ...
+
+    def referring(self, name: str) -> list[str]: ...
+
+    def load(self, paths: list[str]) -> list[FileSummary]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _NoSource:
+    """Every file was given to the graph up front."""
+
+    def paths(self) -> list[str]:
+        return []
+
+    def naming(self, name: str) -> list[str]:
+        return []
+
+    def referring(self, name: str) -> list[str]:
+        return []
+
+    def load(self, paths: list[str]) -> list[FileSummary]:
+        assert not paths, "the graph was given every summary"
+        return []
+
+
+_NO_SOURCE = _NoSource()
+
+
 class CallGraph:
     """Summaries indexed by the last component of what they call, resolved on demand: the rules
     ask about a few functions, so only the calls that can reach them are resolved. The complete
-    networkx graph (`graph`) is resolved once, when first asked for."""
+    networkx graph (`graph`) is resolved once, when first asked for.
 
-    def __init__(self, summaries: Iterable[FileSummary]) -> None:
-        self.files = {summary.path: summary for summary in summaries}
-        self.modules = {summary.module: summary for summary in self.files.values()}
+    The graph holds the `summaries` it is given, and summarises the files of `source` only as its
+    questions need them: the files that name a function whose callers are asked for, and the
+    modules that resolving a name reaches. The answers are those of a graph given every file's
+    summary: a file outside `source.naming(name)` has no call or reference of `name` (outside
+`source.referring(name)`, no reference), and a
+    qualified name can only be defined by a module its prefixes name. Where two files define the
+    same name, the later one (in the given order, then `source.paths()`) wins.
+    """
+
+    def __init__(self, summaries: Iterable[FileSummary], source: SummarySource = _NO_SOURCE) -> None:
+        self._source = source
+        self.files: dict[str, FileSummary] = {}
+        self.modules: dict[str, FileSummary] = {}
         self.functions: dict[str, tuple[FileSummary, FunctionInfo]] = {}
         self.classes: dict[str, tuple[FileSummary, tuple[str, ...], int]] = {}
         self._calls_by_name: dict[str, list[tuple[FileSummary, Call]]] = {}
         self._calls_by_caller: dict[str, list[tuple[FileSummary, Call]]] = {}
         self._references_by_name: dict[str, list[str]] = {}
-        for summary in self.files.values():
+        self._aliases: dict[str, dict[str, str]] = {}
+        given = list(summaries)
+        self._rank = {path: rank for rank, path in enumerate([*(s.path for s in given), *source.paths()])}
+        self._module_paths: dict[str, list[str]] = {}
+        for path in source.paths():
+            self._module_paths.setdefault(module_name(path), []).append(path)
+        self._named: set[str] = set()
+        self._referred: set[str] = set()
+        for summary in given:
             self._index(summary)
 
     def _index(self, summary: FileSummary) -> None:
+        rank = self._rank[summary.path]
+        self.files[summary.path] = summary
+        if summary.module not in self.modules or self._rank[self.modules[summary.module].path] <= rank:
+            self.modules[summary.module] = summary
         for function in summary.functions:
-            self.functions[function.qualname] = (summary, function)
+            if function.qualname not in self.functions or self._rank[self.functions[function.qualname][0].path] <= rank:
+                self.functions[function.qualname] = (summary, function)
         for klass in summary.classes:
-            self.classes[klass.qualname] = (summary, klass.bases, klass.line)
+            if klass.qualname not in self.classes or self._rank[self.classes[klass.qualname][0].path] <= rank:
+                self.classes[klass.qualname] = (summary, klass.bases, klass.line)
         for call in summary.calls:
             self._calls_by_name.setdefault(_last_name(call.target), []).append((summary, call))
             self._calls_by_caller.setdefault(call.caller, []).append((summary, call))
         for ref in _references(summary):
             self._references_by_name.setdefault(_last_name(ref), []).append(ref)
 
-    # --- resolution ---
+    # --- summarising on demand ---
 
-    @cached_property
-    def _aliases(self) -> dict[str, dict[str, str]]:
-        return {module: dict(summary.aliases) for module, summary in self.modules.items()}
+    def _need(self, paths: list[str]) -> None:
+        for summary in self._source.load([path for path in paths if path not in self.files]):
+            self._index(summary)
+
+    def _need_defining(self, dotted: str) -> None:
+        """The files of every module that could define `dotted` (each of its prefixes)."""
+        parts = dotted.split(".")
+        prefixes = (".".join(parts[:cut]) for cut in range(1, len(parts) + 1))
+        self._need([path for prefix in prefixes if prefix in self._module_paths for path in self._module_paths[prefix]])
+
+    def _need_naming(self, name: str) -> None:
+        """Every file that may call or reference `name`."""
+        if name not in self._named:
+            self._named.add(name)
+            self._need(self._source.naming(name))
+
+    def _need_referring(self, name: str) -> None:
+        """Every file that may reference `name` without calling it."""
+        if name not in self._referred and name not in self._named:
+            self._referred.add(name)
+            self._need(self._source.referring(name))
+
+    def has_function(self, qualname: str) -> bool:
+        self._need_defining(qualname)
+        return qualname in self.functions
+
+    def function(self, qualname: str) -> FunctionInfo:
+        self._need_defining(qualname)
+        return self.functions[qualname][1]
+
+    def _module_aliases(self, module: str) -> dict[str, str]:
+        """The module's imports; asked only once `_need_defining` has loaded its files."""
+        if module not in self._aliases:
+            self._aliases[module] = dict(self.modules[module].aliases)
+        return self._aliases[module]
+
+    # --- resolution ---
 
     def lookup(self, dotted: str, hops: int = 0) -> str | None:
         """The function or class a qualified name denotes, following re-exports and inheritance."""
+        self._need_defining(dotted)
         if dotted in self.functions or dotted in self.classes:
             return dotted
         if hops > _MAX_HOPS:
@@ -96,7 +188,7 @@ class CallGraph:
             if prefix in self.classes:
                 return self.method(prefix, name, hops + 1) if not rest else None
             if prefix in self.modules:
-                aliases = self._aliases[prefix]
+                aliases = self._module_aliases(prefix)
                 if name in aliases and aliases[name] != dotted:
                     return self.lookup(".".join([aliases[name], *rest]), hops + 1)
                 return None
@@ -105,6 +197,7 @@ class CallGraph:
     def method(self, klass: str, name: str, hops: int = 0) -> str | None:
         """`klass.name`, or the method of that name inherited from the first base that has it."""
         candidate = f"{klass}.{name}"
+        self._need_defining(candidate)
         if candidate in self.functions:
             return candidate
         if hops > _MAX_HOPS or klass not in self.classes:
@@ -146,6 +239,7 @@ class CallGraph:
 
     def _unresolved_method_calls(self, name: str) -> int:
         """Calls of a method `name` on a receiver whose class the graph cannot tell."""
+        self._need_naming(name)
         return sum(
             1
             for summary, call in self._calls_by_name.get(name, [])
@@ -155,7 +249,9 @@ class CallGraph:
     def exposed(self, qualname: str) -> bool:
         """Whether the function's callers may be outside what the graph sees: it is used as a value
         (a callback), listed in `__all__`, or re-exported by a package's `__init__`."""
-        return any(self.resolve(ref) == qualname for ref in self._references_by_name.get(qualname.rpartition(".")[2], []))
+        name = qualname.rpartition(".")[2]
+        self._need_referring(name)
+        return any(self.resolve(ref) == qualname for ref in self._references_by_name.get(name, []))
 
     @cached_property
     def graph(self) -> nx.DiGraph:
@@ -164,6 +260,7 @@ class CallGraph:
         # Imported here: networkx takes longer to import than most checks take to run.
         import networkx as nx
 
+        self._need(self._source.paths())
         graph = nx.DiGraph()
         for qualname, (summary, function) in self.functions.items():
             graph.add_node(qualname, path=summary.path, line=function.line, kind="function")
@@ -190,10 +287,12 @@ class CallGraph:
         name = qualname.rpartition(".")[2]
         if name == "__init__":
             name = qualname.rpartition(".")[0].rpartition(".")[2]
+        self._need_naming(name)
         found = [site for summary, call in self._calls_by_name.get(name, []) if (site := self._site(summary, call)) is not None and site.callee == qualname]
         return sorted(found, key=lambda site: (site.path, site.line))
 
     def callees(self, qualname: str) -> list[CallSite]:
+        self._need_defining(qualname)
         found = [site for summary, call in self._calls_by_caller.get(qualname, []) if (site := self._site(summary, call)) is not None]
         return sorted(found, key=lambda site: (site.path, site.line))
 
@@ -203,12 +302,12 @@ class CallGraph:
         name = qualname.rpartition(".")[2]
         if self.exposed(qualname):
             return False
-        is_method = self.functions[qualname][1].implicit != "none"
+        is_method = self.function(qualname).implicit != "none"
         return not is_method or (not name.startswith("__") and self._unresolved_method_calls(name) == 0)
 
     def argument(self, site: CallSite, name: str) -> Shape:
         """What `site` passes for the callee's parameter `name` (its default when it passes nothing)."""
-        function = self.functions[site.callee][1]
+        function = self.function(site.callee)
         supplied = function.implicit == "cls" or (function.implicit == "self" and site.call.bound)
         params = function.params[1:] if supplied else function.params
         arguments = site.call.arguments()
@@ -241,7 +340,11 @@ class CallGraph:
         return shape.kind in ("falsy", "literal", "container", "typed", "checked", "self")
 
     def is_truthy(self, shape: Shape) -> bool:
-        return shape.kind == "literal" or (shape.kind == "call" and self.constructed_class(shape) in self.classes)
+        if shape.kind != "call":
+            return shape.kind == "literal"
+        made = self.constructed_class(shape)
+        self._need_defining(made)
+        return made in self.classes
 
     def exception_ancestors(self, name: str) -> set[str]:
         """`name` and its bases: qualified names for the repository's classes, plain names for builtins."""
@@ -249,6 +352,7 @@ class CallGraph:
         pending = [name]
         while pending:
             current = pending.pop()
+            self._need_defining(current)
             builtin = _builtin_type(current)
             if current in self.classes:
                 for ref in self.classes[current][1]:

@@ -1,38 +1,37 @@
 """The call graph of one check: the after tree with the change applied, summarised file by file
-(cached on disk by content hash) and resolved into a `CallGraph` on first use.
+(cached on disk by content hash, see `guards.callgraph.store`) only as far as the rules' questions
+need, and resolved into a `CallGraph` on demand.
 
-The cache is one JSON file, `callgraph-v1.json` under the cache directory, mapping a digest of
-each file's path and content to its summary (an empty one for a file that does not parse). A cache that
-cannot be read or does not have that form is ignored and rewritten: it only ever costs time.
+The rules ask about the callers of a few changed functions. A file that does not contain a
+function's name cannot call it, so `TreeSummaries.naming` selects the files to summarise for a
+name with a scan of their bytes; modules are summarised when resolution reaches them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
-import os
+import re
+import tokenize
+import unicodedata
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
+from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from guards.callgraph.graph import CallGraph
 from guards.callgraph.model import FileSummary
+from guards.callgraph.store import CACHE_NAME, SummaryCache, summary_key
 from guards.callgraph.summary import module_name, summarise
 from guards.change import Change
-from guards.tree import SourceTree
+from guards.tree import NO_TREE, SourceTree
 
-CACHE_NAME = "callgraph-v1.json"
-_VERSION = 1
+__all__ = ["CACHE_NAME", "CallGraphSource", "TreeSummaries", "after_files", "summaries"]
+
 # Below this many files to parse, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 300
 _WORKERS = 2
-
-
-def _key(path: str, data: bytes) -> str:
-    return hashlib.blake2b(path.encode() + b"\0" + data, digest_size=16).hexdigest()
+_IDENTIFIER_CHARACTER = rb"[A-Za-z0-9_]"
 
 
 def _summarise_one(path: str, data: bytes) -> FileSummary:
@@ -47,55 +46,6 @@ def _summarise_batch(batch: list[tuple[str, bytes]]) -> list[FileSummary]:
     return [_summarise_one(path, data) for path, data in batch]
 
 
-def _entries(data: Any) -> dict[str, FileSummary]:
-    """Raises `ValueError` or `TypeError` for anything `_write_cache` did not write."""
-    if not isinstance(data, dict) or data["version"] != _VERSION or not isinstance(data["entries"], dict):
-        raise ValueError("not a call-graph cache of this version")
-    return {key: FileSummary.from_data(value) for key, value in data["entries"].items()}
-
-
-def _read_cache(file: Path) -> dict[str, FileSummary]:
-    """The cached summaries; a damaged cache is deleted, to be rebuilt."""
-    if not file.is_file():
-        return {}
-    try:
-        return _entries(json.loads(file.read_bytes()))
-    except (OSError, ValueError, TypeError, KeyError):
-        file.unlink(missing_ok=True)
-        return {}
-
-
-def _write_cache(file: Path, entries: Mapping[str, FileSummary]) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"version": _VERSION, "entries": {key: summary.to_data() for key, summary in entries.items()}}
-    partial = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-    partial.write_text(json.dumps(payload, separators=(",", ":")))
-    os.replace(partial, file)
-
-
-def summaries(files: Mapping[str, bytes], cache_dir: Path | None) -> list[FileSummary]:
-    """One summary per file that parses; only files the cache does not know are parsed."""
-    cache_file = None if cache_dir is None else cache_dir / CACHE_NAME
-    cached = _load(cache_file)
-    keys = {path: _key(path, data) for path, data in files.items()}
-    missing = [(path, data) for path, data in files.items() if keys[path] not in cached]
-    fresh = {keys[path]: summary for path, summary in _summarise_all(missing)}
-    entries = {key: fresh[key] if key in fresh else cached[key] for key in keys.values()}
-    if cache_file is not None and _stale(cached, fresh, entries):
-        _write_cache(cache_file, entries)
-    return list(entries.values())
-
-
-def _load(cache_file: Path | None) -> dict[str, FileSummary]:
-    """The cached summaries by key; none without a cache directory."""
-    return {} if cache_file is None else _read_cache(cache_file)
-
-
-def _stale(cached: Mapping[str, FileSummary], fresh: Mapping[str, FileSummary], entries: Mapping[str, FileSummary]) -> bool:
-    """The cache file needs rewriting: files were parsed, or some cached ones are gone."""
-    return bool(fresh) or len(cached) != len(entries)
-
-
 def _summarise_all(files: list[tuple[str, bytes]]) -> Iterator[tuple[str, FileSummary]]:
     """Each path with its summary; many files are parsed in worker processes."""
     if len(files) < _PARALLEL_FROM or multiprocessing.cpu_count() <= 1:
@@ -107,16 +57,95 @@ def _summarise_all(files: list[tuple[str, bytes]]) -> Iterator[tuple[str, FileSu
             yield from ((path, result) for (path, _), result in zip(batch, results, strict=True))
 
 
+def _normalised(data: bytes) -> str:
+    """The text with identifiers as Python reads them (NFKC), for a file with non-ASCII bytes."""
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        text = data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    return unicodedata.normalize("NFKC", text)
+
+
+class TreeSummaries:
+    """Summaries of a set of files (path -> bytes, read on first need), made or taken from the
+    cache only when asked for. The paths' order is the graph's: a later file wins a name clash."""
+
+    def __init__(self, paths: list[str], tree: SourceTree, given: Mapping[str, bytes], cache_dir: Path | None) -> None:
+        """`given` holds the bytes of some paths (the change's after side); `tree` has the others."""
+        self._paths = paths
+        self._tree = tree
+        self._given = dict(given)
+        self._cache = SummaryCache(cache_dir)
+
+    def paths(self) -> list[str]:
+        return self._paths
+
+    @cached_property
+    def _files(self) -> dict[str, bytes]:
+        found = self._tree.read([path for path in self._paths if path not in self._given])
+        return {path: self._given[path] if path in self._given else found[path] for path in self._paths}
+
+    @cached_property
+    def _normalised(self) -> dict[str, str]:
+        """Files with non-ASCII bytes, NFKC-normalised: an ASCII name may be spelled otherwise there."""
+        return {path: _normalised(data) for path, data in self._files.items() if not data.isascii()}
+
+    def naming(self, name: str) -> list[str]:
+        """The files that may call or reference the identifier `name`: a superset of those that do."""
+        return self._scan(name, b"")
+
+    def referring(self, name: str) -> list[str]:
+        """The files that may name `name` without calling it: a superset of those that do. A name
+        followed by `(` on its line is a call or a definition (`def name(`), never a reference."""
+        return self._scan(name, rb"|[ \t]*\(")
+
+    def _scan(self, name: str, excluded: bytes) -> list[str]:
+        if not name.isascii():
+            return list(self._paths)
+        wanted = name.encode()
+        pattern = re.compile(rb"(?<!%s)%s(?!%s%s)" % (_IDENTIFIER_CHARACTER, re.escape(wanted), _IDENTIFIER_CHARACTER, excluded))
+        text_pattern = re.compile(pattern.pattern.decode())
+        found = []
+        for path, data in self._files.items():
+            if (wanted in data and pattern.search(data)) or (path in self._normalised and name in self._normalised[path] and text_pattern.search(self._normalised[path])):
+                found.append(path)
+        return found
+
+    def _keys(self, paths: list[str]) -> dict[str, str]:
+        return {path: summary_key(path, self._files[path]) for path in paths}
+
+    def load(self, paths: list[str]) -> list[FileSummary]:
+        """The summaries of `paths`, in their order; those the cache lacks are made and cached."""
+        keys = self._keys(paths)
+        cached = self._cache.summaries(keys)
+        missing = [(path, self._files[path]) for path in paths if path not in cached]
+        fresh = dict(_summarise_all(missing))
+        self._cache.add({keys[path]: summary for path, summary in fresh.items()}, lambda: set(self._keys(self._paths).values()))
+        return [cached[path] if path in cached else fresh[path] for path in paths]
+
+
+def summaries(files: Mapping[str, bytes], cache_dir: Path | None) -> list[FileSummary]:
+    """One summary per file (empty for one that does not parse); only files the cache does not know are parsed."""
+    paths = list(files)
+    return TreeSummaries(paths, NO_TREE, files, cache_dir).load(paths)
+
+
+def _changed_paths(change: Change) -> set[str]:
+    return {pair.path for pair in change.files} | {pair.old_path for pair in change.files if pair.old_path is not None}
+
+
 def after_files(change: Change, tree: SourceTree) -> dict[str, bytes]:
     """The after side of the repository: the tree's Python files with the change applied."""
-    changed = {pair.path for pair in change.files} | {pair.old_path for pair in change.files if pair.old_path is not None}
+    changed = _changed_paths(change)
     files = dict(tree.read([path for path in tree.python_paths() if path not in changed]))
     files.update((pair.path, pair.after) for pair in change.files if pair.after is not None)
     return files
 
 
 class CallGraphSource:
-    """The call graph a check's rules share, built when the first rule asks for it."""
+    """The call graph a check's rules share, made when the first rule asks for it; it summarises
+    files as the rules' questions reach them."""
 
     def __init__(self, change: Change, tree: SourceTree, cache_dir: Path | None) -> None:
         self._change = change
@@ -125,4 +154,7 @@ class CallGraphSource:
 
     @cached_property
     def graph(self) -> CallGraph:
-        return CallGraph(summaries(after_files(self._change, self._tree), self._cache_dir))
+        changed = _changed_paths(self._change)
+        after = {pair.path: pair.after for pair in self._change.files if pair.after is not None}
+        paths = [path for path in self._tree.python_paths() if path not in changed] + list(after)
+        return CallGraph((), TreeSummaries(paths, self._tree, after, self._cache_dir))

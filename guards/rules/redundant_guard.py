@@ -123,7 +123,7 @@ def _guarded_parameters(scope: ScopeDiff) -> list[tuple[cst.If, str]]:
 
 def _known_callers(graph: CallGraph, qualname: str) -> list[CallSite]:
     """The call sites of `qualname`, or none when some of its callers cannot be known."""
-    if qualname not in graph.functions or not graph.callers_all_known(qualname):
+    if not graph.has_function(qualname) or not graph.callers_all_known(qualname):
         return []
     return graph.callers(qualname)
 

@@ -1,0 +1,88 @@
+"""`python -m benchmarks.callgraph_speed`: the call graph's cost in a check of the Django 5.1 -> 5.2
+sdist diff (whole trees), cold (empty cache directory) and warm (the cache of a previous run).
+
+What is timed is the graph's share of the call-graph rules (GD003, IV005, IV006) run over the
+scopes the prefilter lets them look at: their time with a new `CallGraphSource` minus their time
+again with the same source, whose graph is then built. Their findings are printed. Medians of `--runs`, with the cyclic GC disabled as in `check`
+(`--gc` keeps it on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from guards import DirectoryTree, RuleSet, directory_change
+from guards.analysis import Plan, Reading, SourceFile, check_file, pair_scopes, plan_rules, prepare
+from guards.callgraph.index import CallGraphSource
+from guards.change import Change
+from guards.config import Config
+from guards.findings import Finding
+from guards.scope import ChangeFacts
+
+_GRAPH_RULES = frozenset({"GD003", "IV005", "IV006"})
+
+
+def _planned(change: Change) -> list[tuple[SourceFile, list[Plan]]]:
+    """The change's files, each with its scopes that a call-graph rule may run on."""
+    config = Config()
+    rules = [rule for rule in RuleSet.default().configured(config).scope_rules if rule.meta.id in _GRAPH_RULES]
+    reading = Reading(config.max_file_bytes, frozenset(p.path for p in change.files if config.is_test_file(p.path)))
+    files = [prepare(pair, reading) for pair in change.files if not config.is_excluded(pair.path)]
+    pairs, _ = pair_scopes(files)
+    plans = [plan for plan in plan_rules(pairs, rules) if not plan.prefiltered]
+    return [(file, [plan for plan in plans if plan.pair.file is file]) for file in files]
+
+
+def _run_rules(change: Change, source: CallGraphSource) -> tuple[float, list[Finding]]:
+    """Seconds the three rules take over the change with `source`, and their findings."""
+    planned = _planned(change)
+    facts = ChangeFacts(frozenset(), frozenset(), source)
+    started = time.perf_counter()
+    findings = [finding for file, plans in planned if plans for finding in check_file(file, plans, facts, [])[0]]
+    return time.perf_counter() - started, findings
+
+
+def _graph_seconds(change: Change, tree: DirectoryTree, cache: Path) -> tuple[float, list[Finding]]:
+    """The rules' time with a new graph source minus their time again with the same (now built) one."""
+    source = CallGraphSource(change, tree, cache)
+    first, findings = _run_rules(change, source)
+    again, repeated = _run_rules(change, source)
+    assert findings == repeated
+    return first - again, findings
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.callgraph_speed", description=__doc__)
+    parser.add_argument("--src", type=Path, default=Path.home() / ".cache" / "ratchet-bench" / "src")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--gc", action="store_true", help="keep the cyclic garbage collector on")
+    args = parser.parse_args(argv)
+    change = directory_change(args.src / "Django-5.1", args.src / "Django-5.2")
+    tree = DirectoryTree(args.src / "Django-5.2")
+    print(f"{len(change.files)} changed files, {len(tree.python_paths())} in the tree")
+    if not args.gc:
+        gc.disable()
+    cold, warm = [], []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as directory:
+            cache = Path(directory)
+            seconds, findings = _graph_seconds(change, tree, cache)
+            cold.append(seconds)
+            seconds, again = _graph_seconds(change, tree, cache)
+            warm.append(seconds)
+            assert findings == again
+            gc.collect()
+    for finding in findings:
+        print(f"  {finding.rule} {finding.path}:{finding.line} {finding.message}")
+    print(f"cold: median {statistics.median(cold):.2f} s  ({', '.join(f'{s:.2f}' for s in cold)})")
+    print(f"warm: median {statistics.median(warm):.2f} s  ({', '.join(f'{s:.2f}' for s in warm)})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

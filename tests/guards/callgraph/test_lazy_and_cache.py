@@ -1,0 +1,82 @@
+"""The call graph summarised on demand answers as the graph of every file does, and its cache."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+
+import pytest
+
+from guards.callgraph.graph import CallGraph
+from guards.callgraph.index import CACHE_NAME, TreeSummaries, summaries
+from guards.tree import NO_TREE
+
+FILES = {
+    "app/__init__.py": b"from app.models import Invoice\n",
+    "app/models.py": b"class Invoice:\n    def __init__(self, lines: list[int]) -> None:\n        self.lines = lines\n\n    def total(self) -> int:\n        return sum(self.lines)\n",
+    "app/billing.py": b"from app import Invoice\n\n\ndef charge(invoice):\n    return invoice.total()\n\n\ndef close(order):\n    return charge(Invoice(order.lines))\n",
+    "app/hooks.py": b"from app.billing import close\n\nHOOKS = [close]\n",
+    "app/unrelated.py": b"def other():\n    return 1\n",
+    "src/app/models.py": b"class Invoice:\n    pass\n",  # the same module name: the later file wins
+}
+QUALNAMES = ["app.billing.charge", "app.billing.close", "app.models.Invoice.total", "app.models.Invoice.__init__", "app.unrelated.other"]
+
+
+def _lazy(cache: Path | None = None) -> CallGraph:
+    return CallGraph((), TreeSummaries(list(FILES), NO_TREE, FILES, cache))
+
+
+def _answers(graph: CallGraph, qualname: str) -> tuple[object, ...]:
+    known = graph.has_function(qualname)
+    if not known:
+        return (known,)
+    return (
+        [(s.path, s.line, s.caller, s.callee) for s in graph.callers(qualname)],
+        [(s.path, s.line, s.callee) for s in graph.callees(qualname)],
+        graph.callers_all_known(qualname),
+        graph.lookup(qualname),
+    )
+
+
+@pytest.mark.parametrize("qualname", QUALNAMES)
+def test_lazy_graph_answers_as_the_whole_graph(qualname: str) -> None:
+    assert _answers(_lazy(), qualname) == _answers(CallGraph(summaries(FILES, None)), qualname)
+
+
+def test_lazy_graph_summarises_only_what_a_question_needs() -> None:
+    graph = _lazy()
+    graph.callers("app.billing.charge")
+    assert sorted(graph.files) == ["app/__init__.py", "app/billing.py"]  # the file that names it, and the modules resolution reaches
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"not marshal at all",
+        marshal.dumps(("ratchet-callgraph", 1)) + marshal.dumps({}),
+        marshal.dumps(("ratchet-callgraph", 2)) + marshal.dumps({"x": [1]})[:-1],
+        marshal.dumps(("ratchet-callgraph", 2)) + marshal.dumps([1, 2]),
+    ],
+)
+def test_a_damaged_cache_is_deleted_and_rebuilt(tmp_path: Path, damage: bytes) -> None:
+    expected = _answers(_lazy(), "app.billing.charge")
+    (tmp_path / CACHE_NAME).write_bytes(damage)
+    assert _answers(_lazy(tmp_path), "app.billing.charge") == expected
+    assert marshal.loads((tmp_path / CACHE_NAME).read_bytes()) == ("ratchet-callgraph", 2)
+
+
+def test_a_damaged_entry_is_rebuilt(tmp_path: Path) -> None:
+    expected = _answers(_lazy(), "app.billing.charge")
+    _answers(_lazy(tmp_path), "app.billing.charge")
+    blob = (tmp_path / CACHE_NAME).read_bytes()
+    header = marshal.dumps(("ratchet-callgraph", 2))
+    entries = marshal.loads(blob[len(header) :])
+    (tmp_path / CACHE_NAME).write_bytes(header + marshal.dumps({key: ["wrong"] for key in entries}))
+    assert _answers(_lazy(tmp_path), "app.billing.charge") == expected
+
+
+def test_a_warm_cache_is_reused_without_rewriting(tmp_path: Path) -> None:
+    first = [_answers(_lazy(tmp_path), q) for q in QUALNAMES]
+    written = (tmp_path / CACHE_NAME).read_bytes()
+    assert [_answers(_lazy(tmp_path), q) for q in QUALNAMES] == first
+    assert (tmp_path / CACHE_NAME).read_bytes() == written
