@@ -3,19 +3,29 @@
     change = GitRepository.open(Path(".")).worktree_change("HEAD")
     report = check(change, load_config(table), RuleSet.default())
     print(renderer("text")(report))
+
+The names below are imported on first use (`guards.lazy`): a check whose report is cached reads
+the change, the configuration and the cache, and never imports the analysis behind `check`.
 """
 
-from guards.change import Change, FilePair
-from guards.config import Config, load_config
-from guards.engine import check
-from guards.errors import ConfigError, GuardError, InputError, NotARepository, PatchError, UnknownRevision
-from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.registry import RuleSet
-from guards.report import SCHEMA_VERSION, FileStatus, Report
-from guards.reports import Format, renderer
-from guards.sources import GitRepository, directory_change, patch_change_on_directory, patch_change_on_revision
-from guards.sources.git import GitTree
-from guards.tree import NO_TREE, DirectoryTree, SourceTree
+from guards import lazy
+
+__getattr__ = lazy.exports(
+    __name__,
+    {
+        "guards.change": ("Change", "FilePair"),
+        "guards.config": ("Config", "load_config"),
+        "guards.engine": ("check",),
+        "guards.errors": ("ConfigError", "GuardError", "InputError", "NotARepository", "PatchError", "UnknownRevision"),
+        "guards.findings": ("Category", "Finding", "RuleMeta", "Severity"),
+        "guards.registry": ("RuleSet",),
+        "guards.report": ("SCHEMA_VERSION", "FileStatus", "Report"),
+        "guards.reports": ("Format", "renderer"),
+        "guards.sources": ("GitRepository", "directory_change", "patch_change_on_directory", "patch_change_on_revision"),
+        "guards.sources.git": ("GitTree",),
+        "guards.tree": ("NO_TREE", "DirectoryTree", "SourceTree"),
+    },
+)
 
 __all__ = [
     "NO_TREE",

@@ -7,6 +7,11 @@ a digest of all of it, so a hit is exactly the report the check would compute: t
 checked again (a hook after the agent's stop, then pre-commit, then CI) costs reading and hashing.
 Any difference, one byte of one file, is a miss and a full check.
 
+The rules enter the key as the rule set's sources (`RuleSet.sources`), not as loaded rules: the
+built-in ones follow from the guard's sources, a plugin is its entry point and its module's file
+(found without running it). So a hit imports no rule, nor the libcst, radon and networkx behind
+them: `guards.engine` imports the analysis only on a miss.
+
 The newest `KEEP` reports are kept under `reports/` in the cache directory, as JSON. A file that
 does not load (it is only ever written whole, by `os.replace`) is deleted and counts as a miss.
 """
@@ -16,9 +21,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import inspect
 import os
 import json
+from importlib.metadata import EntryPoint
 from types import MappingProxyType
 from typing import Any
 from pathlib import Path
@@ -26,28 +33,61 @@ from pathlib import Path
 from guards.change import Change
 from guards.config import Config
 from guards.duplication.keys import content_ids
-from guards.registry import RuleSet
+from guards.errors import ConfigError
+from guards.registry import Builtin, RuleSet
 from guards.findings import Category, Finding, Severity
 from guards.report import FileStatus, Report
 from guards.tree import SourceTree
 
 KEEP = 32
 _FORMAT = b"ratchet-report-v1"
+_PACKAGE = Path(__file__).parent
 
 
 @functools.cache
-def _code_digest(files: tuple[Path, ...]) -> bytes:
+def _guard_digest() -> bytes:
+    """The guard's own sources, read once per process."""
     digest = hashlib.blake2b(digest_size=16)
-    for file in files:
+    for file in sorted(_PACKAGE.rglob("*.py")):
         digest.update(str(file).encode() + b"\0" + file.read_bytes())
     return digest.digest()
 
 
-def _code(rules: RuleSet) -> bytes:
-    """The guard's own sources and every rule's module (plugins included)."""
-    package = Path(__file__).parent
-    modules = {Path(inspect.getfile(type(rule))) for rule in rules.rules}
-    return _code_digest(tuple(sorted({*package.rglob("*.py"), *modules})))
+def _plugin_module(entry_point: EntryPoint) -> set[Path]:
+    """The file of the plugin's module, found without running it; raises `ConfigError` when there is none to load."""
+    try:
+        spec = importlib.util.find_spec(entry_point.module)
+    except ImportError as exc:
+        raise ConfigError(f"plugin {entry_point.name} = {entry_point.value!r} cannot be loaded: {exc}") from exc
+    if spec is None:
+        raise ConfigError(f"plugin {entry_point.name} = {entry_point.value!r} cannot be loaded: no module {entry_point.module}")
+    return {Path(str(spec.origin))} if spec.has_location else set()
+
+
+def _rules(rules: RuleSet) -> tuple[list[str], set[Path]]:
+    """What names each of the rule set's sources, and the files they come from besides the guard's
+    own, read without importing a rule: the built-in rules follow from the guard's sources."""
+    names: list[str] = []
+    files: set[Path] = set()
+    for source in rules.sources:
+        if isinstance(source, Builtin):
+            names.append(source.value)
+        elif isinstance(source, EntryPoint):
+            names.append(f"plugin {source.name} = {source.value}")
+            files |= _plugin_module(source)
+        else:
+            names.append(source.meta.id)
+            files.add(Path(inspect.getfile(type(source))))
+    return names, files
+
+
+def _code(files: set[Path]) -> bytes:
+    """The guard's own sources and the rule modules outside it, which are read on every check: a
+    plugin may be edited while a long-lived process (the loop) keeps checking."""
+    digest = hashlib.blake2b(_guard_digest(), digest_size=16)
+    for file in sorted(file for file in files if not file.is_relative_to(_PACKAGE)):
+        digest.update(str(file).encode() + b"\0" + file.read_bytes())
+    return digest.digest()
 
 
 def _framed(part: str | bytes | None) -> bytes:
@@ -60,10 +100,11 @@ def _framed(part: str | bytes | None) -> bytes:
 
 
 def report_key(change: Change, config: Config, rules: RuleSet, tree: SourceTree) -> str:
+    names, files = _rules(rules)
     digest = hashlib.blake2b(_FORMAT, digest_size=20)
-    digest.update(_code(rules))
+    digest.update(_code(files))
     digest.update(repr(config).encode())
-    digest.update(repr(sorted(rule.meta.id for rule in rules.rules)).encode())
+    digest.update(repr(names).encode())
     for pair in change.files:
         for part in (pair.path, pair.old_path, pair.before, pair.after):
             digest.update(_framed(part))

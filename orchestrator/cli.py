@@ -15,7 +15,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from guards import NO_TREE, Change, DirectoryTree, GitRepository, GitTree, GuardError, Report, RuleSet, SourceTree, check, directory_change, renderer
+from guards import NO_TREE, Change, DirectoryTree, GitRepository, GitTree, GuardError, Report, RuleSet, SourceTree, directory_change, renderer
+from guards.engine import check
 from guards.sources.patch import patch_change_on_directory, patch_change_on_revision, read_patch
 from orchestrator.cli_graph import register as register_graph_commands
 from orchestrator.cli_hooks import register as register_hook_commands

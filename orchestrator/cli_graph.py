@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from guards import GitRepository, GuardError
-from guards.callgraph.graph import CallGraph, CallSite
-from guards.callgraph.index import summaries
 from guards.sources.git import GitTree
+
+if TYPE_CHECKING:
+    from guards.callgraph.graph import CallGraph, CallSite
 
 
 def _shapes(site: CallSite) -> str:
@@ -55,6 +56,10 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit], cache_dir: Cal
             repository = GitRepository.open(repo)
         except GuardError as exc:  # CLI boundary: bad input is one line on stderr and exit 2.
             raise fail(str(exc)) from exc
+        # Imported here: every `ratchet` command loads this module, and the call graph needs libcst.
+        from guards.callgraph.graph import CallGraph
+        from guards.callgraph.index import summaries
+
         tree = GitTree(repository, None)
         graph = CallGraph(summaries(dict(tree.read(tree.python_paths())), cache_dir(repository.root)))
         try:

@@ -5,9 +5,17 @@ disk by content id, `index` reads a tree through that cache, `finder` finds the 
 adds, and `rule` is the kind of rule that reports them.
 """
 
-from guards.duplication.finder import ChangedSource, Copy, CopyFinder
-from guards.duplication.index import Indexer, IndexStats
-from guards.duplication.rule import CopyRule
-from guards.duplication.windows import Shingling
+from guards import lazy
+
+# Imported on first use: the report cache reads `keys` alone, without the rules behind `rule`.
+__getattr__ = lazy.exports(
+    __name__,
+    {
+        "guards.duplication.finder": ("ChangedSource", "Copy", "CopyFinder"),
+        "guards.duplication.index": ("Indexer", "IndexStats"),
+        "guards.duplication.rule": ("CopyRule",),
+        "guards.duplication.windows": ("Shingling",),
+    },
+)
 
 __all__ = ["ChangedSource", "Copy", "CopyFinder", "CopyRule", "IndexStats", "Indexer", "Shingling"]

@@ -4,12 +4,22 @@
 `complexity` compares the new and changed functions (and each file's maintainability index)
 across a change; `limits` holds the configured thresholds; `rule` is the base of the
 complexity rules (`guards/rules/complexity_*.py`), which the engine runs on the measurements.
+
+The names are imported on first use (`guards.lazy`): `guards.config` reads only `limits`, and
+must not import radon and the rules.
 """
 
-from guards.metrics.complexity import FileComplexity, FunctionChange, SidePair, complexity_metrics, measure_change
-from guards.metrics.limits import ComplexityLimits, load_limits
-from guards.metrics.measure import FunctionMetrics, function_metrics, maintainability
-from guards.metrics.rule import ComplexityRule, run_complexity
+from guards import lazy
+
+__getattr__ = lazy.exports(
+    __name__,
+    {
+        "guards.metrics.complexity": ("FileComplexity", "FunctionChange", "SidePair", "complexity_metrics", "measure_change"),
+        "guards.metrics.limits": ("ComplexityLimits", "load_limits"),
+        "guards.metrics.measure": ("FunctionMetrics", "function_metrics", "maintainability"),
+        "guards.metrics.rule": ("ComplexityRule", "run_complexity"),
+    },
+)
 
 __all__ = [
     "ComplexityLimits",

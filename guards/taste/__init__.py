@@ -9,9 +9,18 @@ metavariables, and rules installed as plugins through the `ratchet.rules` entry 
 the rule needs `guards.config`.
 """
 
-from guards.taste.pattern import Binding, Pattern, PatternError, compile_pattern
-from guards.taste.plugins import GROUP, installed_plugins, load_plugin, plugin_entry_points
-from guards.taste.spec import TasteSpec, taste_specs
+from guards import lazy
+
+# Imported on first use: `guards.config` reads `spec`, and a configuration without taste rules
+# must not import libcst (which `pattern` needs) nor the rules (which `plugins` checks against).
+__getattr__ = lazy.exports(
+    __name__,
+    {
+        "guards.taste.pattern": ("Binding", "Pattern", "PatternError", "compile_pattern"),
+        "guards.taste.plugins": ("GROUP", "installed_plugins", "load_plugin", "plugin_entry_points"),
+        "guards.taste.spec": ("TasteSpec", "taste_specs"),
+    },
+)
 
 __all__ = [
     "GROUP",

@@ -13,10 +13,13 @@ from __future__ import annotations
 import inspect
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from guards.errors import ConfigError
 from guards.findings import RuleMeta
-from guards.rules.base import Rule
+
+if TYPE_CHECKING:
+    from guards.rules.base import Rule
 
 GROUP = "ratchet.rules"
 
@@ -33,6 +36,9 @@ def installed_plugins() -> tuple[EntryPoint, ...]:
 
 
 def load_plugin(entry_point: EntryPoint) -> type[Rule]:
+    # Imported here: listing the installed plugins (for the report cache's key) needs no rules.
+    from guards.rules.base import Rule
+
     where = f"plugin {entry_point.name} = {entry_point.value!r} (entry point group {GROUP})"
     try:
         loaded = entry_point.load()

@@ -17,11 +17,13 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guards.errors import ConfigError
 from guards.findings import Category, RuleMeta, Severity
-from guards.taste.pattern import Pattern, PatternError, compile_pattern
+
+if TYPE_CHECKING:
+    from guards.taste.pattern import Pattern
 
 _REQUIRED = ("id", "name", "pattern", "message", "category")
 _OPTIONAL = ("severity", "paths", "exclude", "suggestion")
@@ -73,6 +75,9 @@ def _spec(index: int, table: Mapping[str, Any]) -> TasteSpec:
     for key in ("paths", "exclude"):
         if not (isinstance(settings[key], list) and all(isinstance(glob, str) for glob in settings[key])):
             raise ConfigError(f"{where}: {key} must be a list of path globs")
+    # Imported here: patterns are libcst trees, and a configuration without taste rules needs no libcst.
+    from guards.taste.pattern import PatternError, compile_pattern
+
     try:
         pattern = compile_pattern(settings["pattern"])
     except PatternError as exc:

@@ -8,7 +8,7 @@ import ast
 import pytest
 
 from guards import Change, Config, FilePair, RuleSet, check
-from guards.engine import PARALLEL_FILES
+from guards.pool import PARALLEL_FILES
 from guards.prefilter import ScopeFilter, calls_to, fingerprint
 from guards.rules.base import Example, Rule, ScopeRule
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 
-from guards import Change, Config, DirectoryTree, FilePair, Report, RuleSet, check, load_config
+from guards import Change, Config, ConfigError, DirectoryTree, FilePair, Report, RuleSet, check, load_config
 from guards import report_cache
+from guards.registry import Builtin
+from guards.taste import GROUP
 from tests.conftest import write_files
 
 BEFORE = "def load(path):\n    return open(path).read()\n"
@@ -93,3 +97,63 @@ def test_without_a_cache_directory_nothing_is_cached(tmp_path: Path) -> None:
     change, tree, _ = _setup(tmp_path)
     runs = [check(change, Config(), RuleSet.default(), tree) for _ in range(2)]
     assert ["cached" in run.metrics for run in runs] == [False, False]
+
+
+PLUGIN = "from tests.guards.plugin_fixture import NoPrint\n"
+
+
+def _plugin_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, name: str = "acme") -> RuleSet:
+    """The built-in rules and a plugin in its own module file, `module`.py on `sys.path`."""
+    write_files(tmp_path / "plugins", {f"{module}.py": PLUGIN})
+    monkeypatch.syspath_prepend(str(tmp_path / "plugins"))
+    return RuleSet((Builtin.RULES, EntryPoint(name=name, value=f"{module}:NoPrint", group=GROUP)))
+
+
+def _same(tmp_path: Path, rules: RuleSet) -> RuleSet:
+    return rules
+
+
+def _plugin_edited(tmp_path: Path, rules: RuleSet) -> RuleSet:
+    (tmp_path / "plugins" / "acme_key.py").write_text(PLUGIN + "# edited\n", encoding="utf-8")
+    return rules
+
+
+def _plugin_renamed(tmp_path: Path, rules: RuleSet) -> RuleSet:
+    return RuleSet((Builtin.RULES, EntryPoint(name="other", value="acme_key:NoPrint", group=GROUP)))
+
+
+def _plugin_removed(tmp_path: Path, rules: RuleSet) -> RuleSet:
+    return RuleSet.builtin()
+
+
+@pytest.mark.parametrize(
+    ("vary", "hit"),
+    [(_same, True), (_plugin_edited, False), (_plugin_renamed, False), (_plugin_removed, False)],
+    ids=["same", "module-edited", "entry-point-renamed", "plugin-removed"],
+)
+def test_the_key_names_each_plugin_without_importing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vary: Callable[[Path, RuleSet], RuleSet], hit: bool
+) -> None:
+    change, tree, _ = _setup(tmp_path)
+    rules = _plugin_rules(tmp_path, monkeypatch, "acme_key")
+    key = report_cache.report_key(change, Config(), rules, tree)
+    again = report_cache.report_key(change, Config(), vary(tmp_path, rules), tree)
+    assert (again == key) is hit
+    assert "acme_key" not in sys.modules
+
+
+def test_a_plugin_rule_is_loaded_on_a_miss_and_its_report_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    change = Change.of([FilePair("app/run.py", b"def run(x):\n    return x\n", b"def run(x):\n    print(x)\n    return x\n")])
+    rules = _plugin_rules(tmp_path, monkeypatch, "acme_run")
+    cache = tmp_path / "cache"
+    first, second = (check(change, Config(), rules, DirectoryTree(tmp_path / "plugins"), cache) for _ in range(2))
+    assert [f.rule for f in first.findings] == ["PL001"]
+    assert ("cached" in first.metrics, second.metrics["cached"]) == (False, True)
+    assert second.findings == first.findings
+
+
+def test_a_plugin_without_a_module_is_a_config_error(tmp_path: Path) -> None:
+    change, tree, cache = _setup(tmp_path)
+    rules = RuleSet((Builtin.RULES, EntryPoint(name="acme", value="acme_missing:NoPrint", group=GROUP)))
+    with pytest.raises(ConfigError, match="plugin acme = 'acme_missing:NoPrint' cannot be loaded"):
+        check(change, Config(), rules, tree, cache)
