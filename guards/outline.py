@@ -146,10 +146,10 @@ class Outline:
             self.scopes[qualname] = ScopeOutline(qualname, sibling.name, kind, segment, first, last, digest(own), sibling)
             self._add_scopes(qualname, children, [segment] * len(children))
 
-    def scope_source(self, scope: ScopeOutline) -> tuple[str, int]:
-        """Text that parses to the scope's definition on its own, behind the import prelude, and the
-        line offset to the file. An indented definition is put under `if True:`, whose block takes
-        any indentation, so no dedenting (which multi-line strings would defeat) is needed."""
+    def scope_source(self, scope: ScopeOutline) -> str:
+        """Text that parses to the scope's definition on its own, behind the import prelude. An
+        indented definition is put under `if True:`, whose block takes any indentation, so no
+        dedenting (which multi-line strings would defeat) is needed."""
         text = "\n".join(self.lines[scope.first_line - 1 : scope.last_line]) + "\n"
         header = "if True:\n" if text[:1].isspace() else ""
-        return self.prelude + header + text, scope.first_line - 1 - self.prelude_lines - header.count("\n")
+        return self.prelude + header + text

@@ -16,7 +16,6 @@ from functools import cached_property
 
 import libcst as cst
 import libcst.matchers as m
-from libcst import MetadataDependent
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from guards.callgraph.index import CallGraphSource
@@ -43,52 +42,70 @@ Definition = cst.FunctionDef | cst.ClassDef
 StructuralKey = tuple[object, ...]
 
 
+# Exact node classes (libcst's are never subclassed): `isinstance` against libcst's abstract
+# classes goes through `ABCMeta.__instancecheck__`, and these tests run on every node of a scope.
+_LAYOUT_TYPES = frozenset(LAYOUT_NODES)
+_WALK_SKIPPED = _LAYOUT_TYPES | {cst.FunctionDef, cst.ClassDef}
+_STRING_TYPES = frozenset({cst.SimpleString, cst.ConcatenatedString})
+_ATOM_TYPES = frozenset({cst.Name, cst.Integer, cst.Float, cst.Imaginary})
+_BLOCK_TYPES = frozenset({cst.IndentedBlock, cst.SimpleStatementSuite})
+
+
 def nested_definitions(node: cst.CSTNode) -> list[Definition]:
     """Definitions inside `node`, in source order, without descending into them (as `guards.outline`)."""
     found: list[Definition] = []
     for child in children(node):
-        if isinstance(child, Definition):
-            found.append(child)
-        elif not isinstance(child, LAYOUT_NODES):
+        kind = type(child)
+        if kind is cst.FunctionDef or kind is cst.ClassDef:
+            found.append(cst.ensure_type(child, Definition))
+        elif kind not in _LAYOUT_TYPES:
             found.extend(nested_definitions(child))
     return found
 
 
-class ParsedSource(MetadataDependent):
+@dataclass(frozen=True, slots=True)
+class TopStatement:
+    """What the outline knows of one top-level statement of a parse: its `ast` nodes (for the
+    names it binds) and the file line where libcst's position of it starts (a definition's `def`
+    or `class` line, after its decorators)."""
+
+    roots: tuple[ast.AST, ...]
+    first_line: int
+
+
+class ParsedSource:
     """Source parsed with libcst: a whole file, or one top-level segment behind the file's imports.
     Which one is the caller's choice of cost: a file whose changes cover most of it is cheaper to
     parse once.
 
-    Positions are resolved on first use: most parses never need them. Qualified names come from
-    `guards.names`, per top-level statement, from the `ast` nodes the outline holds for it
-    (`name_roots`, one tuple per statement) and the file's imports.
+    Positions and qualified names are worked out per top-level statement, when first asked: a
+    statement's positions from a module holding only it (the same node objects, no copy), its
+    qualified names with `guards.names`. Over a whole file, libcst's providers would visit every
+    node of it for the sake of one finding.
     """
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(
-        self, source: str, line_offset: int, first_statement: int, name_roots: Sequence[tuple[ast.AST, ...]], imports: Mapping[str, str]
-    ) -> None:
-        super().__init__()
-        # Skipping the wrapper's deep copy is safe for a tree fresh from the parser: it has no shared nodes.
-        self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
-        self._line_offset = line_offset
+    def __init__(self, source: str, first_statement: int, statements: Sequence[TopStatement], imports: Mapping[str, str]) -> None:
+        self.module = cst.parse_module(source)
         self._first_statement = first_statement
-        self._name_roots = name_roots
+        self._outlined = statements
         self._imports = imports
         self._names_by_statement: dict[int, NameScope] = {}
+        self._positions_by_statement: dict[int, Mapping[cst.CSTNode, CodeRange]] = {}
 
     @classmethod
     def whole(cls, outline: Outline, imports: Mapping[str, str]) -> ParsedSource:
-        parsed = cls(outline.source, 0, 0, [segment.nodes for segment in outline.segments], imports)
+        parsed = cls(outline.source, 0, [TopStatement(segment.nodes, segment.nodes[0].lineno) for segment in outline.segments], imports)
         assert len(parsed.statements) == len(outline.segments), "libcst and ast disagree on top-level statements"
         return parsed
 
     @classmethod
     def scope(cls, outline: Outline, scope: ScopeOutline, imports: Mapping[str, str]) -> tuple[ParsedSource, Definition]:
         """The scope's own text parsed alone (see `Outline.scope_source`), and its definition node."""
-        source, offset = outline.scope_source(scope)
-        parsed = cls(source, offset, outline.prelude_statements, [(scope.node,)], imports)
+        source = outline.scope_source(scope)
+        # An indented definition sits under an `if True:` whose line stands just above its first.
+        wrapped = outline.lines[scope.first_line - 1][:1].isspace()
+        start = scope.first_line - 1 if wrapped else scope.node.lineno
+        parsed = cls(source, outline.prelude_statements, [TopStatement((scope.node,), start)], imports)
         (statement,) = parsed.statements
         if isinstance(statement, cst.If):
             (statement,) = statement.body.body
@@ -97,27 +114,34 @@ class ParsedSource(MetadataDependent):
 
     @classmethod
     def segment(cls, outline: Outline, segment: Segment, imports: Mapping[str, str]) -> ParsedSource:
-        parsed = cls(outline.prelude + segment.text, segment.first_line - 1 - outline.prelude_lines, outline.prelude_statements, [segment.nodes], imports)
+        parsed = cls(outline.prelude + segment.text, outline.prelude_statements, [TopStatement(segment.nodes, segment.nodes[0].lineno)], imports)
         assert len(parsed.statements) == 1, "a segment is one top-level statement"
         return parsed
 
+    def _index(self, node: cst.CSTNode) -> int:
+        return self._statement_of[node] if len(self._outlined) > 1 else 0
+
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based first and last line of `node` in the file."""
-        if PositionProvider not in self.metadata:
-            self.metadata = {**self.metadata, PositionProvider: self.wrapper.resolve(PositionProvider)}
-        position: CodeRange = self.get_metadata(PositionProvider, node)
-        return position.start.line + self._line_offset, position.end.line + self._line_offset
+        index = self._index(node)
+        statement = self.statements[index]
+        if index not in self._positions_by_statement:
+            alone = MetadataWrapper(cst.Module(body=[statement]), unsafe_skip_copy=True)
+            self._positions_by_statement[index] = alone.resolve(PositionProvider)
+        positions = self._positions_by_statement[index]
+        shift = self._outlined[index].first_line - positions[statement].start.line
+        return positions[node].start.line + shift, positions[node].end.line + shift
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        index = self._statement_of[node] if len(self._name_roots) > 1 else 0
+        index = self._index(node)
         if index not in self._names_by_statement:
-            self._names_by_statement[index] = NameScope.of(self._imports, self._name_roots[index])
+            self._names_by_statement[index] = NameScope.of(self._imports, self._outlined[index].roots)
         return self._names_by_statement[index].qualified_names(node)
 
     @cached_property
     def statements(self) -> Sequence[cst.BaseStatement]:
         """The top-level statements of the source, the import prelude left out."""
-        return self.wrapper.module.body[self._first_statement :]
+        return self.module.body[self._first_statement :]
 
     @cached_property
     def _statement_of(self) -> dict[cst.CSTNode, int]:
@@ -161,13 +185,14 @@ def structural_key(node: cst.CSTNode) -> StructuralKey:
 
     A one-line suite (`if x: return`) and an indented block have the same key.
     """
-    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-        return ("str", node.evaluated_value)
-    if isinstance(node, cst.Name | cst.Integer | cst.Float | cst.Imaginary):
-        return (type(node).__name__, node.value)
-    if isinstance(node, cst.IndentedBlock | cst.SimpleStatementSuite):
-        return ("block", *(structural_key(s) for s in _flat_statements(node.body)))
-    return (type(node).__name__, *(structural_key(c) for c in children(node) if not isinstance(c, LAYOUT_NODES)))
+    kind = type(node)
+    if kind in _STRING_TYPES:
+        return ("str", cst.ensure_type(node, cst.SimpleString | cst.ConcatenatedString).evaluated_value)
+    if kind in _ATOM_TYPES:
+        return (kind.__name__, cst.ensure_type(node, cst.Name | cst.Integer | cst.Float | cst.Imaginary).value)
+    if kind in _BLOCK_TYPES:
+        return ("block", *(structural_key(s) for s in _flat_statements(cst.ensure_type(node, cst.IndentedBlock | cst.SimpleStatementSuite).body)))
+    return (kind.__name__, *(structural_key(c) for c in children(node) if type(c) not in _LAYOUT_TYPES))
 
 
 def _flat_statements(statements: Collection[cst.CSTNode]) -> Iterator[cst.CSTNode]:
@@ -204,7 +229,7 @@ class ScopeView:
                 node = pending.pop()
                 nodes.append(node)
                 segments[node] = segment
-                inside = [c for c in children(node) if not isinstance(c, LAYOUT_NODES) and not isinstance(c, Definition)]
+                inside = [c for c in children(node) if type(c) not in _WALK_SKIPPED]
                 for child in reversed(inside):
                     parents[child] = node
                     pending.append(child)
