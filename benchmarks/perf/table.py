@@ -49,12 +49,14 @@ def render(results: Results) -> str:
         f"{os.cpu_count()} CPUs, {platform.platform()}; "
         + ", ".join(f"{name} {version}" for name, version in results.versions.items())
         + f"; load average {results.load[0]:.1f} before, {results.load[1]:.1f} after. Wall and CPU (user + system) "
-        "time of each command as a child process; peak memory is its `ru_maxrss`.",
+        "time of each command as a child process (with its worker processes); peak memory is the largest "
+        "`ru_maxrss` among them (forked workers share most of their pages with the parent).",
         "",
         "| Command | Runs | Median wall s | Median CPU s | Wall vs `radon cc` | Peak MB |",
         "|---|---|---|---|---|---|",
         _row("`ratchet check`, cold cache (whole diff)", results.guard_cold, radon),
-        _row("`ratchet check`, warm cache (whole diff)", results.guard_warm, radon),
+        _row("`ratchet check`, warm cache (whole diff; the report cache answers)", results.guard_warm, radon),
+        _row("`ratchet check`, warm indexes, report recomputed (whole diff)", results.guard_reanalysed, radon),
     ]
     labels = {
         "radon": "`radon cc -s` (after side of the changed files)",
