@@ -32,6 +32,12 @@ class Signature(ast.AST):
     _fields = ("args", "returns")
 
 
+class Returns(ast.AST):
+    """Pseudo-node: a function's return annotation, for rules that look at the return type only."""
+
+    _fields = ("annotation",)
+
+
 class Decorator(ast.AST):
     """Pseudo-node: one decorator of a definition (`ast` keeps decorators as bare expressions)."""
 
@@ -223,6 +229,8 @@ def _decorators(node: Definition) -> Iterator[ast.AST]:
 
 def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
     yield Signature(args=node.args, returns=node.returns)
+    if node.returns is not None:
+        yield Returns(annotation=node.returns)
 
 
 # The pseudo-nodes each kind of node stands for, besides itself.

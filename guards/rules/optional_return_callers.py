@@ -8,8 +8,8 @@ import libcst as cst
 
 from guards.callgraph.graph import describe_sites
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.prefilter import Signature
-from guards.rules.base import Example, ScopeRule
+from guards.prefilter import Returns
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import code_of, is_optional
 from guards.scope import ScopeDiff
 
@@ -44,7 +44,8 @@ class OptionalReturnUnchecked(ScopeRule):
     in the same change.
     """
 
-    ast_triggers = (Signature,)
+    applies = Applies(files="code", kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
+    ast_triggers = (Returns,)
     meta = RuleMeta(
         id="IV006",
         name="optional-return-unchecked",
@@ -74,8 +75,6 @@ class OptionalReturnUnchecked(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.kind != "function" or scope.status != "changed" or scope.is_test_file:
-            return
         before = cst.ensure_type(scope.before.definition, cst.FunctionDef).returns
         after = cst.ensure_type(scope.after.definition, cst.FunctionDef).returns
         if after is None or not _widened(before, after.annotation):

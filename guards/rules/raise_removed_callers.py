@@ -11,7 +11,7 @@ import libcst.matchers as m
 
 from guards.callgraph.graph import CallGraph, CallSite, describe_sites
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import raised_type
 from guards.scope import ScopeDiff, ScopeView
 
@@ -75,6 +75,7 @@ class CaughtRaiseRemoved(ScopeRule):
     Keep the raise; the callers handle it.
     """
 
+    applies = Applies(files="code", kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
     ast_triggers = (ast.Raise,)
     meta = RuleMeta(
         id="IV005",
@@ -104,8 +105,6 @@ class CaughtRaiseRemoved(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.kind != "function" or scope.status != "changed" or scope.is_test_file:
-            return
         removed = _removed_raises(scope)
         if not removed:
             return

@@ -11,7 +11,7 @@ from guards.callgraph.graph import CallGraph, CallSite, describe_sites
 from guards.callgraph.model import Shape
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.prefilter import MissingTestIf
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.early_exit_guard import tested_subjects
 from guards.rules.patterns import code_of, optional_parameters, parameter_names
 from guards.scope import ScopeDiff
@@ -71,6 +71,7 @@ class RedundantGuard(ScopeRule):
     ```
     """
 
+    applies = Applies(files="code", kinds=frozenset({"function"}), statuses=frozenset({"added", "changed"}))
     ast_triggers = (MissingTestIf,)
     meta = RuleMeta(
         id="GD003",
@@ -101,8 +102,6 @@ class RedundantGuard(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if scope.kind != "function" or not scope.after.exists or scope.is_test_file:
-            return
         subjects = _guarded_parameters(scope)
         if not subjects:
             return
