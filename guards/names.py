@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -31,20 +31,34 @@ _BUILTINS = frozenset(dir(builtins))
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def _import_bindings(node: ast.Import) -> Iterator[tuple[str, str]]:
+    for alias in node.names:
+        # `import a.b` binds `a`; `import a.b as c` binds `c` to `a.b`.
+        if alias.asname:
+            yield alias.asname, alias.name
+        else:
+            head = alias.name.partition(".")[0]
+            yield head, head
+
+
+def _from_import_bindings(node: ast.ImportFrom) -> Iterator[tuple[str, str]]:
+    module = "." * node.level + (node.module or "")
+    # `from . import x` reads `.x`; `from .m import x` and `from m import x` put a dot between.
+    joint = "." if node.module else ""
+    for alias in node.names:
+        if alias.name != "*":
+            yield alias.asname or alias.name, f"{module}{joint}{alias.name}"
+
+
 def imported_names(statements: Iterable[ast.AST]) -> dict[str, str]:
     """Each name that import statements among `statements` (and under them) bind, with its target."""
     found: dict[str, str] = {}
     for statement in statements:
         for node in ast.walk(statement):
             if isinstance(node, ast.Import):
-                for alias in node.names:
-                    # `import a.b` binds `a`; `import a.b as c` binds `c` to `a.b`.
-                    found[alias.asname or alias.name.partition(".")[0]] = alias.name if alias.asname else alias.name.partition(".")[0]
+                found.update(_import_bindings(node))
             elif isinstance(node, ast.ImportFrom):
-                module = "." * node.level + (node.module or "")
-                for alias in node.names:
-                    if alias.name != "*":
-                        found[alias.asname or alias.name] = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
+                found.update(_from_import_bindings(node))
     return found
 
 

@@ -243,17 +243,23 @@ _PSEUDO_NODES: tuple[tuple[type[ast.AST] | tuple[type[ast.AST], ...], Callable[[
 )
 
 
+def _named(node: ast.AST, named_calls: Sequence[type[NamedCall]], mentioned: Sequence[type[Mention]]) -> Iterator[ast.AST]:
+    """The `NamedCall` and `Mention` pseudo-nodes `node` stands for."""
+    if isinstance(node, ast.Call):
+        callee = _callee(node)
+        yield from (kind(call=node) for kind in named_calls if kind.wakes(callee))
+    elif isinstance(node, ast.Name | ast.Attribute):
+        name = _callee_of(node)
+        yield from (kind(node=node) for kind in mentioned if name in kind.names)
+
+
 def _with_pseudo_nodes(node: ast.AST, named_calls: Sequence[type[NamedCall]], mentioned: Sequence[type[Mention]]) -> Iterator[ast.AST]:
     yield node
     for kinds, pseudo in _PSEUDO_NODES:
         if isinstance(node, kinds):
             yield from pseudo(node)
-    if named_calls and isinstance(node, ast.Call):
-        callee = _callee(node)
-        yield from (kind(call=node) for kind in named_calls if kind.wakes(callee))
-    if mentioned and isinstance(node, ast.Name | ast.Attribute):
-        name = _callee_of(node)
-        yield from (kind(node=node) for kind in mentioned if name in kind.names)
+    if named_calls or mentioned:
+        yield from _named(node, named_calls, mentioned)
 
 
 def fingerprint(roots: Sequence[ast.AST], triggers: frozenset[Trigger]) -> Fingerprint:

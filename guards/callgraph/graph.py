@@ -118,16 +118,19 @@ class CallGraph:
         for summary in given:
             self._index(summary)
 
+    def _later(self, summary: FileSummary, holder: FileSummary) -> bool:
+        """When two files define a name, the later one wins (a file is as late as itself)."""
+        return self._rank[holder.path] <= self._rank[summary.path]
+
     def _index(self, summary: FileSummary) -> None:
-        rank = self._rank[summary.path]
         self.files[summary.path] = summary
-        if summary.module not in self.modules or self._rank[self.modules[summary.module].path] <= rank:
+        if self._later(summary, self.modules.setdefault(summary.module, summary)):
             self.modules[summary.module] = summary
         for function in summary.functions:
-            if function.qualname not in self.functions or self._rank[self.functions[function.qualname][0].path] <= rank:
+            if self._later(summary, self.functions.setdefault(function.qualname, (summary, function))[0]):
                 self.functions[function.qualname] = (summary, function)
         for klass in summary.classes:
-            if klass.qualname not in self.classes or self._rank[self.classes[klass.qualname][0].path] <= rank:
+            if self._later(summary, self.classes.setdefault(klass.qualname, (summary, klass.bases, klass.line))[0]):
                 self.classes[klass.qualname] = (summary, klass.bases, klass.line)
         for call in summary.calls:
             self._calls_by_name.setdefault(_last_name(call.target), []).append((summary, call))
