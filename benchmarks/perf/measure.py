@@ -76,13 +76,28 @@ def run_once(argv: Sequence[str], cwd: Path, ok: frozenset[int]) -> Sample:
     return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode, text)
 
 
-def repeat(argv: Sequence[str], cwd: Path, ok: frozenset[int], runs: int, before_each: Callable[[], None]) -> Timing:
-    """`runs` runs of `argv`, calling `before_each` (e.g. to clear a cache) ahead of every one."""
-    samples = []
-    for _ in range(runs):
-        before_each()
-        samples.append(run_once(argv, cwd, ok))
-    return Timing(tuple(samples))
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command to time: run `before_each` (e.g. to clear a cache) ahead of every run."""
+
+    argv: tuple[str, ...]
+    cwd: Path
+    ok: frozenset[int]
+    before_each: Callable[[], None]
+    runs: int
+
+
+def interleaved(commands: Sequence[Command]) -> list[Timing]:
+    """Every command's runs, taken round by round (each command once per round, in order) rather
+    than all runs of one command and then the next: a machine that gets busier or quieter during
+    the measurement then shifts every command alike, and the ratios between them hold."""
+    samples: list[list[Sample]] = [[] for _ in commands]
+    for round_ in range(max(command.runs for command in commands)):
+        for command, taken in zip(commands, samples, strict=True):
+            if round_ < command.runs:
+                command.before_each()
+                taken.append(run_once(command.argv, command.cwd, command.ok))
+    return [Timing(tuple(taken)) for taken in samples]
 
 
 def nothing() -> None:

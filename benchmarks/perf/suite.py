@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.perf.corpus import Corpus
-from benchmarks.perf.measure import Timing, nothing, repeat, run_once
+from benchmarks.perf.measure import Command, Timing, interleaved, nothing, run_once
 
 PEERS = ("radon", "ruff", "pylint")
 RUFF_RULES = "BLE,S110,SIM105,TRY"
@@ -96,17 +96,16 @@ def _clear(directory: Path) -> Callable[[], None]:
     return clear
 
 
-def _peers(corpus: Corpus, settings: Settings) -> dict[str, Timing | None]:
+def _peer_commands(corpus: Corpus, settings: Settings) -> dict[str, Command]:
+    """The installed peers' commands on the after side of the changed files."""
     files = list(corpus.changed)
-    timings: dict[str, Timing | None] = {}
+    commands = {}
     for name in PEERS:
-        if not (settings.peer_bin / name).exists():
-            timings[name] = None
-            continue
-        runs = settings.pylint_runs if name == "pylint" else settings.runs
-        ok = PYLINT_OK if name == "pylint" else frozenset({0})
-        timings[name] = repeat(_peer_argv(name, settings, files), corpus.after, ok, runs, nothing)
-    return timings
+        if (settings.peer_bin / name).exists():
+            runs = settings.pylint_runs if name == "pylint" else settings.runs
+            ok = PYLINT_OK if name == "pylint" else frozenset({0})
+            commands[name] = Command(tuple(_peer_argv(name, settings, files)), corpus.after, ok, nothing, runs)
+    return commands
 
 
 def _versions(settings: Settings) -> dict[str, str]:
@@ -121,14 +120,21 @@ def _versions(settings: Settings) -> dict[str, str]:
 def measure(corpus: Corpus, repository: Path, settings: Settings) -> Results:
     """Every measurement, in one run of the harness. `repository` holds the one-file change."""
     load_before = os.getloadavg()[0]
-    guard = [str(settings.ratchet), "check", "--before", str(corpus.before), "--after", str(corpus.after), "--format", "json"]
-    clear_after = _clear(corpus.after / ".ratchet")
-    guard_cold = repeat(guard, corpus.after, GUARD_OK, settings.runs, clear_after)
+    guard = (str(settings.ratchet), "check", "--before", str(corpus.before), "--after", str(corpus.after), "--format", "json")
+    one_file = (str(settings.ratchet), "check", "--repo", str(repository), "--format", "json")
+    runs = settings.runs
+    # In each round the order matters: the warm runs follow the cold one that filled the caches.
+    guard_commands = [
+        Command(guard, corpus.after, GUARD_OK, _clear(corpus.after / ".ratchet"), runs),
+        Command(guard, corpus.after, GUARD_OK, nothing, runs),
+        Command(guard, corpus.after, GUARD_OK, _clear(corpus.after / ".ratchet" / "cache" / "reports"), runs),
+        Command(one_file, repository, GUARD_OK, _clear(repository / ".ratchet"), runs),
+        Command(one_file, repository, GUARD_OK, nothing, runs),
+    ]
+    peer_commands = _peer_commands(corpus, settings)
+    timings = interleaved([*guard_commands, *peer_commands.values()])
+    guard_cold, guard_warm, guard_reanalysed, one_file_cold, one_file_warm = timings[: len(guard_commands)]
+    measured = dict(zip(peer_commands, timings[len(guard_commands) :], strict=True))
+    peers: dict[str, Timing | None] = {name: measured[name] if name in measured else None for name in PEERS}
     robustness = Robustness.of(guard_cold.last.stdout)
-    guard_warm = repeat(guard, corpus.after, GUARD_OK, settings.runs, nothing)
-    guard_reanalysed = repeat(guard, corpus.after, GUARD_OK, settings.runs, _clear(corpus.after / ".ratchet" / "cache" / "reports"))
-    one_file = [str(settings.ratchet), "check", "--repo", str(repository), "--format", "json"]
-    one_file_cold = repeat(one_file, repository, GUARD_OK, settings.runs, _clear(repository / ".ratchet"))
-    one_file_warm = repeat(one_file, repository, GUARD_OK, settings.runs, nothing)
-    peers = _peers(corpus, settings)
     return Results(corpus, peers, guard_cold, guard_warm, guard_reanalysed, one_file_cold, one_file_warm, robustness, _versions(settings), (load_before, os.getloadavg()[0]))

@@ -48,7 +48,8 @@ def render(results: Results) -> str:
         f"{len(corpus.changed)} changed Python files on the after side ({len(corpus.deleted)} deleted); "
         f"{os.cpu_count()} CPUs, {platform.platform()}; "
         + ", ".join(f"{name} {version}" for name, version in results.versions.items())
-        + f"; load average {results.load[0]:.1f} before, {results.load[1]:.1f} after. Wall and CPU (user + system) "
+        + f"; load average {results.load[0]:.1f} before, {results.load[1]:.1f} after. The commands run round by "
+        "round (each once per round), so that a change in the machine's load shifts them alike. Wall and CPU (user + system) "
         "time of each command as a child process (with its worker processes); peak memory is the largest "
         "`ru_maxrss` among them (forked workers share most of their pages with the parent).",
         "",
