@@ -96,9 +96,6 @@ class Outline:
     source: str
     lines: list[str]
     segments: list[Segment]
-    prelude: str
-    prelude_lines: int
-    prelude_statements: int
     scopes: dict[str, ScopeOutline]
     module_statements: list[tuple[str, int]]
     # The whole parse, for the file-level metrics (`guards.metrics`), which must not parse again.
@@ -118,17 +115,14 @@ class Outline:
                 spans.append((first, last, [statement]))
         scopes: dict[str, ScopeOutline] = {}
         module_statements: list[tuple[str, int]] = []
-        prelude: list[str] = []
         for index, (first, last, statements) in enumerate(spans):
             text = "\n".join(lines[first - 1 : last]) + "\n"
             segments.append(Segment(index, first, last, text, tuple(statements)))
             if any(isinstance(s, _DEFINITIONS) for s in statements) and len(statements) == 1:
                 continue
             module_statements.append((digest(text), index))
-            if all(isinstance(s, ast.Import | ast.ImportFrom) for s in statements):
-                prelude.append(text)
         top_level = [(span[2][0], i) for i, span in enumerate(spans) if len(span[2]) == 1 and isinstance(span[2][0], _DEFINITIONS)]
-        outline = cls(source, lines, segments, "".join(prelude), sum(p.count("\n") for p in prelude), len(prelude), scopes, module_statements, tree)
+        outline = cls(source, lines, segments, scopes, module_statements, tree)
         outline._add_scopes("", [node for node, _ in top_level], [index for _, index in top_level])
         return outline
 
@@ -147,9 +141,9 @@ class Outline:
             self._add_scopes(qualname, children, [segment] * len(children))
 
     def scope_source(self, scope: ScopeOutline) -> str:
-        """Text that parses to the scope's definition on its own, behind the import prelude. An
+        """Text that parses to the scope's definition on its own. An
         indented definition is put under `if True:`, whose block takes any indentation, so no
         dedenting (which multi-line strings would defeat) is needed."""
         text = "\n".join(self.lines[scope.first_line - 1 : scope.last_line]) + "\n"
         header = "if True:\n" if text[:1].isspace() else ""
-        return self.prelude + header + text
+        return header + text

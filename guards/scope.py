@@ -84,9 +84,8 @@ class ParsedSource:
     node of it for the sake of one finding.
     """
 
-    def __init__(self, source: str, first_statement: int, statements: Sequence[TopStatement], imports: Mapping[str, str]) -> None:
+    def __init__(self, source: str, statements: Sequence[TopStatement], imports: Mapping[str, str]) -> None:
         self.module = cst.parse_module(source)
-        self._first_statement = first_statement
         self._outlined = statements
         self._imports = imports
         self._names_by_statement: dict[int, NameScope] = {}
@@ -94,7 +93,7 @@ class ParsedSource:
 
     @classmethod
     def whole(cls, outline: Outline, imports: Mapping[str, str]) -> ParsedSource:
-        parsed = cls(outline.source, 0, [TopStatement(segment.nodes, segment.nodes[0].lineno) for segment in outline.segments], imports)
+        parsed = cls(outline.source, [TopStatement(segment.nodes, segment.nodes[0].lineno) for segment in outline.segments], imports)
         assert len(parsed.statements) == len(outline.segments), "libcst and ast disagree on top-level statements"
         return parsed
 
@@ -105,7 +104,7 @@ class ParsedSource:
         # An indented definition sits under an `if True:` whose line stands just above its first.
         wrapped = outline.lines[scope.first_line - 1][:1].isspace()
         start = scope.first_line - 1 if wrapped else scope.node.lineno
-        parsed = cls(source, outline.prelude_statements, [TopStatement((scope.node,), start)], imports)
+        parsed = cls(source, [TopStatement((scope.node,), start)], imports)
         (statement,) = parsed.statements
         if isinstance(statement, cst.If):
             (statement,) = statement.body.body
@@ -114,7 +113,7 @@ class ParsedSource:
 
     @classmethod
     def segment(cls, outline: Outline, segment: Segment, imports: Mapping[str, str]) -> ParsedSource:
-        parsed = cls(outline.prelude + segment.text, outline.prelude_statements, [TopStatement(segment.nodes, segment.nodes[0].lineno)], imports)
+        parsed = cls(segment.text, [TopStatement(segment.nodes, segment.nodes[0].lineno)], imports)
         assert len(parsed.statements) == 1, "a segment is one top-level statement"
         return parsed
 
@@ -138,10 +137,9 @@ class ParsedSource:
             self._names_by_statement[index] = NameScope.of(self._imports, self._outlined[index].roots)
         return self._names_by_statement[index].qualified_names(node)
 
-    @cached_property
+    @property
     def statements(self) -> Sequence[cst.BaseStatement]:
-        """The top-level statements of the source, the import prelude left out."""
-        return self.module.body[self._first_statement :]
+        return self.module.body
 
     @cached_property
     def _statement_of(self) -> dict[cst.CSTNode, int]:
