@@ -8,10 +8,11 @@ across files; libcst parses only the segments those scopes sit in, when a rule f
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import tokenize
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -106,8 +107,12 @@ class Side:
     def module_view(self, segments: list[int]) -> ScopeView:
         return ScopeView(lambda: [(self.node(i).source, self.node(i).statement) for i in segments])
 
-
-_ABSENT = ScopeView()
+    def release(self) -> None:
+        """Drop the libcst parses. A file is checked once: kept, a large change's parses would all
+        stay alive to the end of the check (a parse needed again is simply made again)."""
+        self._nodes.clear()
+        if "_whole" in vars(self):
+            del self._whole
 
 
 @dataclass(eq=False)
@@ -165,9 +170,10 @@ def prepare(pair: FilePair, reading: Reading) -> SourceFile:
 
 @dataclass(frozen=True, slots=True)
 class Half:
-    """One side of a changed scope: its view, and what the prefilter and the parse planning need."""
+    """One side of a changed scope: how to view it (a view made for each check, so that its
+    parses go with it), and what the prefilter and the parse planning need."""
 
-    view: ScopeView
+    make_view: Callable[[], ScopeView]
     side: Side | None
     roots: tuple[ast.AST, ...]
     spans: tuple[tuple[int, int], ...]
@@ -178,7 +184,7 @@ class Half:
             self.side.needed.update(self.spans)
 
 
-ABSENT_HALF = Half(_ABSENT, None, (), ())
+ABSENT_HALF = Half(ScopeView, None, (), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,13 +209,13 @@ class _Loose:
 
 
 def scope_half(side: Side, scope: ScopeOutline) -> Half:
-    return Half(side.view(scope), side, (scope.node,), ((scope.first_line, scope.last_line),))
+    return Half(functools.partial(side.view, scope), side, (scope.node,), ((scope.first_line, scope.last_line),))
 
 
 def module_half(side: Side, segments: list[int]) -> Half:
     chosen = [side.outline.segments[i] for i in segments]
     roots = tuple(node for segment in chosen for node in segment.nodes)
-    return Half(side.module_view(segments), side, roots, tuple((s.first_line, s.last_line) for s in chosen))
+    return Half(functools.partial(side.module_view, segments), side, roots, tuple((s.first_line, s.last_line) for s in chosen))
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,18 +227,14 @@ class ScopePair:
     after_half: Half
 
     @property
-    def before(self) -> ScopeView:
-        return self.before_half.view
-
-    @property
-    def after(self) -> ScopeView:
-        return self.after_half.view
-
-    @property
     def status(self) -> ScopeStatus:
-        if not self.before.exists:
+        if self.before_half.side is None:
             return "added"
-        return "removed" if not self.after.exists else "changed"
+        return "removed" if self.after_half.side is None else "changed"
+
+    @property
+    def sides(self) -> tuple[Side, ...]:
+        return tuple(half.side for half in (self.before_half, self.after_half) if half.side is not None)
 
 
 def _module_pair(file: SourceFile) -> list[ScopePair]:
@@ -336,9 +338,13 @@ def check_file(file: SourceFile, plans: list[Plan], facts: ChangeFacts, file_rul
             findings.extend(rule.check(diff))
         for plan in plans:
             pair = plan.pair
-            scope = ScopeDiff(file.pair.path, pair.qualname, pair.kind, pair.before, pair.after, file.is_test_file, file.line_map, facts)
+            before, after = pair.before_half.make_view(), pair.after_half.make_view()
+            scope = ScopeDiff(file.pair.path, pair.qualname, pair.kind, before, after, file.is_test_file, file.line_map, facts)
             for scope_rule in plan.rules:
                 findings.extend(scope_rule.check(scope))
     except cst.ParserSyntaxError as exc:  # Per-file boundary: libcst refusing what `ast` accepted.
         return [], f"libcst cannot parse it: {exc.message}"
+    finally:
+        for side in {side for plan in plans for side in plan.pair.sides}:
+            side.release()
     return findings, None

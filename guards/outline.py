@@ -34,7 +34,6 @@ class Segment:
     index: int
     first_line: int
     last_line: int
-    text: str
     # The segment's statements as `ast` parsed them, for the prefilter (`guards.prefilter`).
     nodes: tuple[ast.stmt, ...] = field(compare=False, repr=False)
 
@@ -84,6 +83,10 @@ def unique_names(names: list[str]) -> list[str]:
     return unique
 
 
+def _text(lines: list[str], first: int, last: int) -> str:
+    return "\n".join(lines[first - 1 : last]) + "\n"
+
+
 def _first_line(node: ast.stmt) -> int:
     decorators = node.decorator_list if isinstance(node, _DEFINITIONS) else []
     return min([node.lineno, *(d.lineno for d in decorators)])
@@ -116,11 +119,10 @@ class Outline:
         scopes: dict[str, ScopeOutline] = {}
         module_statements: list[tuple[str, int]] = []
         for index, (first, last, statements) in enumerate(spans):
-            text = "\n".join(lines[first - 1 : last]) + "\n"
-            segments.append(Segment(index, first, last, text, tuple(statements)))
+            segments.append(Segment(index, first, last, tuple(statements)))
             if any(isinstance(s, _DEFINITIONS) for s in statements) and len(statements) == 1:
                 continue
-            module_statements.append((digest(text), index))
+            module_statements.append((digest(_text(lines, first, last)), index))
         top_level = [(span[2][0], i) for i, span in enumerate(spans) if len(span[2]) == 1 and isinstance(span[2][0], _DEFINITIONS)]
         outline = cls(source, lines, segments, scopes, module_statements, tree)
         outline._add_scopes("", [node for node, _ in top_level], [index for _, index in top_level])
@@ -140,10 +142,14 @@ class Outline:
             self.scopes[qualname] = ScopeOutline(qualname, sibling.name, kind, segment, first, last, digest(own), sibling)
             self._add_scopes(qualname, children, [segment] * len(children))
 
+    def segment_text(self, segment: Segment) -> str:
+        """The segment's lines (made when asked: most segments are never parsed again)."""
+        return _text(self.lines, segment.first_line, segment.last_line)
+
     def scope_source(self, scope: ScopeOutline) -> str:
         """Text that parses to the scope's definition on its own. An
         indented definition is put under `if True:`, whose block takes any indentation, so no
         dedenting (which multi-line strings would defeat) is needed."""
-        text = "\n".join(self.lines[scope.first_line - 1 : scope.last_line]) + "\n"
+        text = _text(self.lines, scope.first_line, scope.last_line)
         header = "if True:\n" if text[:1].isspace() else ""
         return header + text

@@ -113,7 +113,7 @@ class ParsedSource:
 
     @classmethod
     def segment(cls, outline: Outline, segment: Segment, imports: Mapping[str, str]) -> ParsedSource:
-        parsed = cls(segment.text, [TopStatement(segment.nodes, segment.nodes[0].lineno)], imports)
+        parsed = cls(outline.segment_text(segment), [TopStatement(segment.nodes, segment.nodes[0].lineno)], imports)
         assert len(parsed.statements) == 1, "a segment is one top-level statement"
         return parsed
 
