@@ -23,6 +23,7 @@ from guards.duplication import ChangedSource
 from guards.duplication.run import run_duplication
 from guards.findings import Finding
 from guards.metrics import SidePair, run_complexity
+from guards.outline import ScopeOutline
 from guards.pool import PARALLEL_FILES, Work, forked_pool, submit
 from guards.registry import RuleSet, finding_selected, severity_override
 from guards.rules.base import CompositeRule
@@ -39,22 +40,22 @@ def _called_names(node: ast.AST) -> set[str]:
     return {f.id for f in calls if isinstance(f, ast.Name)} | {f.attr for f in calls if isinstance(f, ast.Attribute)}
 
 
+def _changed_tests(file: SourceFile) -> list[ScopeOutline]:
+    """The test functions of a test file that the change adds or edits."""
+    assert file.after is not None
+    old = file.before.outline.scopes if file.before else {}
+    return [
+        scope
+        for qualname, scope in file.after.outline.scopes.items()
+        if scope.kind == "function" and scope.name.startswith("test")
+        and not (qualname in old and old[qualname].text_digest == scope.text_digest)
+    ]  # fmt: skip
+
+
 def _called_by_changed_tests(files: list[SourceFile]) -> frozenset[str]:
     """Names called by test functions that the change adds or edits."""
-    names: set[str] = set()
-    for file in files:
-        if not file.is_test_file or file.after is None:
-            continue
-        old = file.before.outline.scopes if file.before else {}
-        changed_tests = [
-            scope
-            for qualname, scope in file.after.outline.scopes.items()
-            if scope.kind == "function" and scope.name.startswith("test")
-            and not (qualname in old and old[qualname].text_digest == scope.text_digest)
-        ]  # fmt: skip
-        for scope in changed_tests:
-            names |= _called_names(scope.node)
-    return frozenset(names)
+    tested = [file for file in files if file.is_test_file and file.after is not None]
+    return frozenset(name for file in tested for scope in _changed_tests(file) for name in _called_names(scope.node))
 
 
 def _side_pair(file: SourceFile) -> SidePair:

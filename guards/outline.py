@@ -92,6 +92,12 @@ def _first_line(node: ast.stmt) -> int:
     return min([node.lineno, *(d.lineno for d in decorators)])
 
 
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """First line (decorators included) and last line of a statement; `ast.parse` sets both."""
+    assert node.end_lineno is not None, "positions are set on parsed source"
+    return _first_line(node), node.end_lineno
+
+
 @dataclass(slots=True)
 class Outline:
     """One side of one file. `parse` raises `SyntaxError` (and `ValueError` for NUL bytes)."""
@@ -111,7 +117,7 @@ class Outline:
         segments: list[Segment] = []
         spans: list[tuple[int, int, list[ast.stmt]]] = []
         for statement in tree.body:
-            first, last = _first_line(statement), statement.end_lineno or statement.lineno
+            first, last = _span(statement)
             if spans and first <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], max(last, spans[-1][1]), [*spans[-1][2], statement])
             else:
@@ -132,11 +138,11 @@ class Outline:
         names = unique_names([sibling.name for sibling in siblings])
         for sibling, name, segment in zip(siblings, names, segments, strict=True):
             qualname = f"{parent}.{name}" if parent else name
-            first, last = _first_line(sibling), sibling.end_lineno or sibling.lineno
+            first, last = _span(sibling)
             children = child_definitions(sibling)
             # The scope's own text: its lines without those of nested definitions, which are scopes
             # of their own; so a class is not re-analysed because one of its methods changed.
-            nested = {line for child in children for line in range(_first_line(child), (child.end_lineno or child.lineno) + 1)}
+            nested = {line for start, end in map(_span, children) for line in range(start, end + 1)}
             own = "\n".join(self.lines[n - 1].rstrip() for n in range(first, last + 1) if n not in nested)
             kind: ScopeKind = "class" if isinstance(sibling, ast.ClassDef) else "function"
             self.scopes[qualname] = ScopeOutline(qualname, sibling.name, kind, segment, first, last, digest(own), sibling)
