@@ -115,16 +115,61 @@ class Side:
             del self._whole
 
 
-@dataclass(eq=False)
-class SourceFile:
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What decoding a file needs of the configuration (picklable, unlike `Config`)."""
+
+    max_file_bytes: int
+    test_paths: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A changed file's sides decoded as Python source ("" for a side that does not exist): what
+    the check reads before any parse, and what the processes that outline the file inherit."""
+
     pair: FilePair
     before_text: str
     after_text: str
+    is_test_file: bool
+
+    def status(self) -> FileStatus:
+        added, removed = _line_counts(self.before_text, self.after_text)
+        return FileStatus(self.pair.path, "deleted" if self.pair.after is None else "analysed", added, removed)
+
+
+def decode(pair: FilePair, reading: Reading) -> Decoded:
+    """Raises `SkippedFile` for a side that cannot be read as Python source."""
+    before_text = read_source(pair.before, reading.max_file_bytes) if pair.before is not None else ""
+    after_text = read_source(pair.after, reading.max_file_bytes) if pair.after is not None else ""
+    return Decoded(pair, before_text, after_text, pair.path in reading.test_paths)
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """A decoded file outlined: each side that exists and parses with `ast`."""
+
+    decoded: Decoded
     before: Side | None
     after: Side | None
     syntax_error: SyntaxError | None
     before_syntax_error: SyntaxError | None
-    is_test_file: bool
+
+    @property
+    def pair(self) -> FilePair:
+        return self.decoded.pair
+
+    @property
+    def before_text(self) -> str:
+        return self.decoded.before_text
+
+    @property
+    def after_text(self) -> str:
+        return self.decoded.after_text
+
+    @property
+    def is_test_file(self) -> bool:
+        return self.decoded.is_test_file
 
     @cached_property
     def line_map(self) -> LineMap:
@@ -133,39 +178,26 @@ class SourceFile:
     def diff(self) -> FileDiff:
         return FileDiff(self.pair.path, self.before_text, self.after_text, self.is_test_file, self.syntax_error, self.line_map)
 
-    def status(self) -> FileStatus:
-        added, removed = _line_counts(self.before_text, self.after_text)
-        return FileStatus(self.pair.path, "deleted" if self.pair.after is None else "analysed", added, removed)
 
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What preparing a file needs of the configuration (picklable, unlike `Config`)."""
-
-    max_file_bytes: int
-    test_paths: frozenset[str]
-
-
-def prepare(pair: FilePair, reading: Reading) -> SourceFile:
-    """Raises `SkippedFile` for a side that cannot be read as Python source."""
-    before_text = read_source(pair.before, reading.max_file_bytes) if pair.before is not None else ""
-    after_text = read_source(pair.after, reading.max_file_bytes) if pair.after is not None else ""
+def outline(decoded: Decoded) -> SourceFile:
+    """Both sides outlined; a new side that does not parse is recorded, not raised (the file
+    rules report it), and so is an old side that never parsed."""
     syntax_error = None
     after = None
-    if pair.after is not None:
+    if decoded.pair.after is not None:
         try:
-            after = Side(after_text)
+            after = Side(decoded.after_text)
         except SyntaxError as exc:
             syntax_error = exc
     before = None
     before_syntax_error = None
-    if pair.before is not None and syntax_error is None:
+    if decoded.pair.before is not None and syntax_error is None:
         try:
-            before = Side(before_text)
+            before = Side(decoded.before_text)
         except SyntaxError as exc:
             # An old side that never parsed: the new side is analysed as a new file, and the report says so.
             before_syntax_error = exc
-    return SourceFile(pair, before_text, after_text, before, after, syntax_error, before_syntax_error, pair.path in reading.test_paths)
+    return SourceFile(decoded, before, after, syntax_error, before_syntax_error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,27 +217,6 @@ class Half:
 
 
 ABSENT_HALF = Half(ScopeView, None, (), ())
-
-
-@dataclass(frozen=True, slots=True)
-class _Loose:
-    """A scope present on one side only, before cross-file pairing."""
-
-    file: SourceFile
-    scope: ScopeOutline
-
-    def half(self, side: Side | None) -> Half:
-        assert side is not None
-        return scope_half(side, self.scope)
-
-    @property
-    def body_key(self) -> tuple[str, str]:
-        """Equal for a scope moved or renamed with its body intact."""
-        return self.scope.kind, self.scope.body_digest()
-
-    @property
-    def name_key(self) -> tuple[str, str]:
-        return self.scope.kind, self.scope.name
 
 
 def scope_half(side: Side, scope: ScopeOutline) -> Half:
@@ -251,53 +262,21 @@ def _module_pair(file: SourceFile) -> list[ScopePair]:
     return [ScopePair(file, MODULE_SCOPE, "module", before, after)]
 
 
-def _pair_by_name(file: SourceFile) -> tuple[list[ScopePair], list[_Loose], list[_Loose]]:
+def _edited(file: SourceFile, before: ScopeOutline, after: ScopeOutline) -> ScopePair:
+    assert file.before is not None and file.after is not None, "a scope on both sides"
+    return ScopePair(file, after.qualname, after.kind, scope_half(file.before, before), scope_half(file.after, after))
+
+
+def pair_by_name(file: SourceFile) -> tuple[list[ScopePair], list[ScopeOutline], list[ScopeOutline]]:
     """One file's scopes matched by qualified name: the changed pairs, and the scopes found on one
-    side only (removed, added) for cross-file pairing."""
+    side only (removed, added), which `guards.moves` pairs across the change."""
     old = file.before.outline.scopes if file.before else {}
     new = file.after.outline.scopes if file.after else {}
-    pairs: list[ScopePair] = []
-    for qualname in sorted(old.keys() & new.keys()):
-        if old[qualname].text_digest != new[qualname].text_digest:
-            pairs.append(ScopePair(file, qualname, new[qualname].kind, _Loose(file, old[qualname]).half(file.before), _Loose(file, new[qualname]).half(file.after)))
-    removed = [_Loose(file, old[qualname]) for qualname in sorted(old.keys() - new.keys())]
-    added = [_Loose(file, new[qualname]) for qualname in sorted(new.keys() - old.keys())]
+    both = sorted(old.keys() & new.keys())
+    pairs = [_edited(file, old[qualname], new[qualname]) for qualname in both if old[qualname].text_digest != new[qualname].text_digest]
+    removed = [old[qualname] for qualname in sorted(old.keys() - new.keys())]
+    added = [new[qualname] for qualname in sorted(new.keys() - old.keys())]
     return pairs + _module_pair(file), removed, added
-
-
-def _pair_moves(removed: list[_Loose], added: list[_Loose]) -> tuple[list[ScopePair], list[_Loose]]:
-    """Scopes found on one side only, paired across the change: moved or renamed intact (dropped:
-    nothing to analyse), moved under the same unique name (compared), or really added or removed."""
-    moved_intact = {loose.body_key for loose in added} & {loose.body_key for loose in removed}
-    removed = [loose for loose in removed if loose.body_key not in moved_intact]
-    added = [loose for loose in added if loose.body_key not in moved_intact]
-    by_name = Counter(loose.name_key for loose in removed)
-    unpaired = {loose.name_key: loose for loose in removed if by_name[loose.name_key] == 1}
-    pairs: list[ScopePair] = []
-    for loose in added:
-        twin = unpaired.pop(loose.name_key, None)
-        before = ABSENT_HALF if twin is None else twin.half(twin.file.before)
-        pairs.append(ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, before, loose.half(loose.file.after)))
-    # What pairing left: removed scopes whose name was not unique, or that no added scope took.
-    gone = [loose for loose in removed if by_name[loose.name_key] > 1 or loose.name_key in unpaired]
-    pairs += [ScopePair(loose.file, loose.scope.qualname, loose.scope.kind, loose.half(loose.file.before), ABSENT_HALF) for loose in gone]
-    return pairs, gone
-
-
-def pair_scopes(files: list[SourceFile]) -> tuple[list[ScopePair], frozenset[str]]:
-    """Scopes matched by qualified name, then scopes moved or renamed across the change; also
-    the names of functions the change really removes."""
-    pairs: list[ScopePair] = []
-    removed: list[_Loose] = []
-    added: list[_Loose] = []
-    for file in files:
-        if file.syntax_error is None:
-            file_pairs, file_removed, file_added = _pair_by_name(file)
-            pairs += file_pairs
-            removed += file_removed
-            added += file_added
-    moves, gone = _pair_moves(removed, added)
-    return pairs + moves, frozenset(loose.scope.name for loose in gone if loose.scope.kind == "function")
 
 
 @dataclass(frozen=True, slots=True)

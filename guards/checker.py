@@ -1,65 +1,35 @@
 """The analysis behind `guards.engine.check`: a change in, a report out.
 
-Three passes. `ast` outlines every file and finds the scopes whose text changed, pairing scopes
-moved or renamed across files (`guards.analysis`); libcst parses only the segments those scopes
-sit in, when a rule first looks; then the rules run and the configuration shapes their findings
-into a verdict. A large change is checked in a pool of processes (`guards.pool`).
+The files are decoded here, then shared out (`guards.pool`: one share in this process, or one per
+worker for a large change) and checked in two rounds (`guards.share`): `ast` outlines each file
+and pairs its scopes by name; here the scopes found on one side only are paired across the change
+(`guards.moves`); then each share runs the rules, libcst parsing only the segments the changed
+scopes sit in when a rule first looks. Duplication against the whole tree runs here meanwhile.
+The configuration shapes the findings into a verdict.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from guards.analysis import Plan, Reading, SkippedFile, SourceFile, check_file, pair_scopes, plan_rules, prepare, read_source
+from guards.analysis import Decoded, Reading, SkippedFile, decode
 from guards.callgraph.index import CallGraphSource
 from guards.change import Change
 from guards.config import Config
 from guards.duplication import ChangedSource
 from guards.duplication.run import run_duplication
 from guards.findings import Finding
-from guards.metrics import SidePair, run_complexity
-from guards.outline import ScopeOutline
-from guards.pool import PARALLEL_FILES, Work, forked_pool, submit
+from guards.metrics.rule import complexity_rules, run_complexity
+from guards.moves import pair_moves
+from guards.pool import share_out
 from guards.registry import RuleSet, finding_selected, severity_override
-from guards.rules.base import CompositeRule
 from guards.report import FileStatus, Report, judge
-from guards.scope import ChangeFacts
-from guards.tree import NO_TREE, SourceTree
+from guards.share import Checked, Decided, Inputs, Outlined
+from guards.tree import SourceTree
 
 __all__ = ["analyse"]
-
-
-def _called_names(node: ast.AST) -> set[str]:
-    """Names called in `node`: `f(...)` gives `f`, `obj.f(...)` gives `f`."""
-    calls = [n.func for n in ast.walk(node) if isinstance(n, ast.Call)]
-    return {f.id for f in calls if isinstance(f, ast.Name)} | {f.attr for f in calls if isinstance(f, ast.Attribute)}
-
-
-def _changed_tests(file: SourceFile) -> list[ScopeOutline]:
-    """The test functions of a test file that the change adds or edits."""
-    assert file.after is not None
-    old = file.before.outline.scopes if file.before else {}
-    return [
-        scope
-        for qualname, scope in file.after.outline.scopes.items()
-        if scope.kind == "function" and scope.name.startswith("test")
-        and not (qualname in old and old[qualname].text_digest == scope.text_digest)
-    ]  # fmt: skip
-
-
-def _called_by_changed_tests(files: list[SourceFile]) -> frozenset[str]:
-    """Names called by test functions that the change adds or edits."""
-    tested = [file for file in files if file.is_test_file and file.after is not None]
-    return frozenset(name for file in tested for scope in _changed_tests(file) for name in _called_names(scope.node))
-
-
-def _side_pair(file: SourceFile) -> SidePair:
-    return SidePair(file.pair.path, None if file.before is None else file.before.outline, None if file.after is None else file.after.outline)
 
 
 def _apply_config(findings: list[Finding], config: Config) -> tuple[Finding, ...]:
@@ -72,79 +42,15 @@ def _apply_config(findings: list[Finding], config: Config) -> tuple[Finding, ...
     return tuple(sorted(kept, key=lambda f: (f.path, f.line, f.rule)))
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What every analysis of one check shares."""
-
-    rules: RuleSet
-    config: Config
-    reading: Reading
-    facts: ChangeFacts
-    tree: SourceTree
-    cache_dir: Path | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Analysis:
-    """Each file's findings (or why libcst refused it), and the whole-change analyses' findings and metrics."""
-
-    per_file: dict[str, tuple[list[Finding], str | None]]
-    complexity: tuple[list[Finding], dict[str, object]]
-    duplication: tuple[list[Finding], dict[str, object]]
-
-    def findings(self, composite_rules: Sequence[CompositeRule]) -> list[Finding]:
-        """Every finding, those of the composite rules (which judge the others) last."""
-        found = [finding for per_file, _ in self.per_file.values() for finding in per_file]
-        found += self.complexity[0] + self.duplication[0]
-        for composite in composite_rules:
-            found.extend(composite.check(list(found)))
-        return found
-
-    def statuses(self, read: list[FileStatus]) -> tuple[FileStatus, ...]:
-        """The files' statuses, with those libcst refused marked skipped, in path order."""
-        refused = {path: reason for path, (_, reason) in self.per_file.items() if reason is not None}
-        marked = [FileStatus(s.path, "skipped", 0, 0, refused[s.path]) if s.path in refused else s for s in read]
-        return tuple(sorted(marked, key=lambda s: s.path))
-
-
-def _duplication(files: list[SourceFile], context: _Context) -> tuple[list[Finding], dict[str, object]]:
-    return run_duplication([_changed_source(f) for f in files], context.tree, context.rules.rules, context.config, context.cache_dir)
-
-
-def _analyse_here(files: list[SourceFile], plans: list[Plan], context: _Context) -> _Analysis:
-    per_file = {file.pair.path: check_file(file, [plan for plan in plans if plan.pair.file is file], context.facts, context.rules.file_rules) for file in files}
-    complexity = run_complexity([_side_pair(f) for f in files if f.syntax_error is None], context.rules.rules, context.config.complexity)
-    return _Analysis(per_file, complexity, _duplication(files, context))
-
-
-def _analyse_in_pool(files: list[SourceFile], plans: list[Plan], context: _Context) -> _Analysis:
-    side_pairs = [_side_pair(f) for f in files if f.syntax_error is None]
-    work = Work(files, plans, context.facts, context.rules.file_rules, context.rules.rules, context.config.complexity, side_pairs)
-    with forked_pool(work) as pool:
-        pending = submit(pool, work)
-        # The duplication index is built here while the workers check the files.
-        duplication = _duplication(files, context)
-        return _Analysis(pending.per_file(work), pending.complexity.result(), duplication)
-
-
-def _changed_source(file: SourceFile) -> ChangedSource:
-    return ChangedSource(
-        file.pair.path,
-        None if file.pair.before is None else file.before_text,
-        None if file.pair.after is None else file.after_text,
-        {} if file.after is None else file.after.outline.scopes,
-    )
-
-
-def _read(change: Change, config: Config, reading: Reading) -> tuple[list[SourceFile], list[FileStatus]]:
-    """The change's files that are not excluded, read and outlined, and every file's status."""
-    files: list[SourceFile] = []
+def _decode(change: Change, config: Config, reading: Reading) -> tuple[list[Decoded], list[FileStatus]]:
+    """The change's files that are not excluded, decoded, and every file's status."""
+    files: list[Decoded] = []
     statuses: list[FileStatus] = []
     for pair in change.files:
         if config.is_excluded(pair.path):
             continue
         try:
-            file = prepare(pair, reading)
+            file = decode(pair, reading)
         except SkippedFile as exc:  # Per-file boundary: an unreadable file becomes a notice, not a crash.
             statuses.append(FileStatus(pair.path, "skipped", 0, 0, reason=str(exc)))
             continue
@@ -153,34 +59,75 @@ def _read(change: Change, config: Config, reading: Reading) -> tuple[list[Source
     return files, statuses
 
 
+def _decide(outlined: list[Outlined], shares: tuple[list[int], ...]) -> list[Decided]:
+    """The loose scopes of every share paired across the change, and each share's part of it."""
+    removed = sorted((loose for share in outlined for loose in share.removed), key=lambda loose: loose.file)
+    added = sorted((loose for share in outlined for loose in share.added), key=lambda loose: loose.file)
+    moves, removed_functions = pair_moves(removed, added)
+    called = frozenset(name for share in outlined for name in share.called_by_changed_tests)
+    owner = {index: number for number, share in enumerate(shares) for index in share}
+    return [Decided(tuple(move for move in moves if owner[move.file] == number), removed_functions, called) for number in range(len(shares))]
+
+
+def _changed_sources(files: list[Decoded], outlined: list[Outlined]) -> list[ChangedSource]:
+    scopes = {index: spans for share in outlined for index, spans in share.after_scopes.items()}
+    return [
+        ChangedSource(
+            file.pair.path,
+            None if file.pair.before is None else file.before_text,
+            None if file.pair.after is None else file.after_text,
+            scopes[index] if index in scopes else {},
+        )
+        for index, file in enumerate(files)
+    ]
+
+
 def analyse(change: Change, config: Config, rules: RuleSet, tree: SourceTree, cache_dir: Path | None) -> Report:
     """The report on `change`, computed (see `guards.engine.check`, which caches it)."""
     started = time.perf_counter()
     active = rules.configured(config)
     reading = Reading(config.max_file_bytes, frozenset(pair.path for pair in change.files if config.is_test_file(pair.path)))
-    files, statuses = _read(change, config, reading)
-    pairs, removed_functions = pair_scopes(files)
-    facts = ChangeFacts(removed_functions, _called_by_changed_tests(files), CallGraphSource(change, tree, cache_dir))
-    plans = plan_rules(pairs, active.scope_rules)
-    context = _Context(active, config, reading, facts, tree, cache_dir)
-    analysis = _analyse_in_pool(files, plans, context) if len(files) >= PARALLEL_FILES else _analyse_here(files, plans, context)
-    checked = analysis.statuses(statuses)
+    files, statuses = _decode(change, config, reading)
+    measured_by = complexity_rules(active.rules)
+    inputs = Inputs(files, CallGraphSource(change, tree, cache_dir), active.scope_rules, active.file_rules, bool(measured_by))
+    with share_out(inputs) as shares:
+        outlined = shares.summarise()
+        waiting = shares.check(_decide(outlined, shares.shares))
+        # Duplication runs here while the shares are checked.
+        duplication = run_duplication(_changed_sources(files, outlined), tree, active.rules, config, cache_dir)
+        checked = waiting()
+    per_file = {files[index].pair.path: result for share in checked for index, result in share.per_file.items()}
+    measures = {measured.path: measured for share in checked for measured in share.measures}
+    # In the change's order, as the moves are paired: which removed function a new one came from may depend on it.
+    complexity = run_complexity([measures[file.pair.path] for file in files if file.pair.path in measures], measured_by, config.complexity)
+    found = [finding for file in files for finding in per_file[file.pair.path][0]] + complexity[0] + duplication[0]
+    for composite in active.composite_rules:
+        found.extend(composite.check(list(found)))
+    checked_statuses = _statuses(statuses, per_file)
+    unparsable = sorted(index for share in outlined for index in share.unparsable_before)
     metrics = {
         "files_changed": len(change.files),
-        **_counts(checked, plans, files),
-        "complexity": analysis.complexity[1],
-        "duplication": analysis.duplication[1],
+        **_counts(checked_statuses, checked),
+        "old_side_unparsable": [files[index].pair.path for index in unparsable],
+        "complexity": complexity[1],
+        "duplication": duplication[1],
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     }
-    return judge(_apply_config(analysis.findings(active.composite_rules), config), checked, metrics, config)
+    return judge(_apply_config(found, config), checked_statuses, metrics, config)
 
 
-def _counts(checked: tuple[FileStatus, ...], plans: list[Plan], files: list[SourceFile]) -> dict[str, object]:
+def _statuses(read: list[FileStatus], per_file: dict[str, tuple[list[Finding], str | None]]) -> tuple[FileStatus, ...]:
+    """The files' statuses, with those libcst refused marked skipped, in path order."""
+    refused = {path: reason for path, (_, reason) in per_file.items() if reason is not None}
+    marked = [FileStatus(s.path, "skipped", 0, 0, refused[s.path]) if s.path in refused else s for s in read]
+    return tuple(sorted(marked, key=lambda s: s.path))
+
+
+def _counts(checked: tuple[FileStatus, ...], shares: list[Checked]) -> dict[str, object]:
     return {
         "files_analysed": sum(1 for s in checked if s.state == "analysed"),
-        "scopes_analysed": len(plans),
-        "scopes_prefiltered": sum(1 for plan in plans if plan.prefiltered),
+        "scopes_analysed": sum(share.scopes_analysed for share in shares),
+        "scopes_prefiltered": sum(share.scopes_prefiltered for share in shares),
         "added_lines": sum(s.added_lines for s in checked),
         "removed_lines": sum(s.removed_lines for s in checked),
-        "old_side_unparsable": [f.pair.path for f in files if f.before_syntax_error is not None],
     }

@@ -1,100 +1,104 @@
-"""Checking a large change in a pool of forked processes.
+"""Checking a large change in forked worker processes, each owning a share of the files.
 
-The workers are forked once the files are read, outlined and planned: they inherit all of it in
-memory (`initializer`/`initargs` are not pickled by a forked pool), so nothing is parsed twice and
-only findings travel back. One worker starts on the complexity metrics (radon), the costliest
-whole-change analysis; the files are shared out in more chunks than workers, so that the other
-worker takes more of them.
+Each worker is a pool of one process, forked with the check's decoded files in memory
+(`initializer`/`initargs` are not pickled by a forked pool), so that the second round of a share
+(`guards.share`) runs in the process that holds its outlines from the first. The shares are cut
+by size: outlining and checking cost about in proportion to the text.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
-from guards.analysis import Plan, SourceFile, check_file
-from guards.findings import Finding
-from guards.metrics import SidePair, run_complexity
-from guards.metrics.limits import ComplexityLimits
-from guards.rules.base import FileRule, Rule
-from guards.scope import ChangeFacts
+from guards.share import Checked, Decided, Inputs, Outlined, Share
 
-# A change with this many files is checked in a pool of `WORKERS` processes; a smaller one is not
-# worth the forks.
+# A change with this many files is checked in `WORKERS` processes; a smaller one is not worth the forks.
 PARALLEL_FILES = 40
 WORKERS = 2
-_CHUNKS = 3 * WORKERS
 
-FileResult = tuple[list[Finding], str | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Work:
-    """Everything the workers inherit from the parent at the fork."""
-
-    files: Sequence[SourceFile]
-    plans: Sequence[Plan]
-    facts: ChangeFacts
-    file_rules: Sequence[FileRule]
-    rules: tuple[Rule, ...]
-    limits: ComplexityLimits
-    side_pairs: Sequence[SidePair]
+_inherited: list[Inputs] = []
+_owned: list[Share] = []
 
 
-_inherited: list[Work] = []
-
-
-def _inherit(work: Work) -> None:
+def _inherit(inputs: Inputs) -> None:
     """In each worker, at its start: keep what the fork handed over; the collector stays off, as
     in the parent's check."""
     gc.disable()
-    _inherited.append(work)
+    _inherited.append(inputs)
 
 
-def _check_files(indices: list[int]) -> list[FileResult]:
-    (work,) = _inherited
-    files = [work.files[i] for i in indices]
-    return [check_file(file, [plan for plan in work.plans if plan.pair.file is file], work.facts, work.file_rules) for file in files]
+def _summarise(indices: list[int]) -> Outlined:
+    (inputs,) = _inherited
+    share = Share(inputs, indices)
+    _owned.append(share)
+    return share.summarise()
 
 
-def _measure() -> tuple[list[Finding], dict[str, object]]:
-    (work,) = _inherited
-    return run_complexity(work.side_pairs, work.rules, work.limits)
+def _check(decided: Decided) -> Checked:
+    (share,) = _owned
+    return share.check(decided)
 
 
-def _shares(files: Sequence[SourceFile]) -> list[list[int]]:
-    """The files' indices in `_CHUNKS` shares of about equal size (largest first, each to the
-    lightest share), each share in the change's order."""
-    size = [len(file.before_text) + len(file.after_text) for file in files]
-    loads = [0] * _CHUNKS
-    shares: list[list[int]] = [[] for _ in range(_CHUNKS)]
-    for index in sorted(range(len(files)), key=lambda i: -size[i]):
+def shares(size: Sequence[int], count: int) -> list[list[int]]:
+    """The indices of files of these sizes in `count` shares of about equal size (largest first,
+    each to the lightest share), each share in the change's order."""
+    loads = [0] * count
+    cut: list[list[int]] = [[] for _ in range(count)]
+    for index in sorted(range(len(size)), key=lambda i: -size[i]):
         lightest = loads.index(min(loads))
-        shares[lightest].append(index)
+        cut[lightest].append(index)
         loads[lightest] += size[index]
-    return [sorted(share) for share in shares if share]
+    return [sorted(share) for share in cut if share]
 
 
 @dataclass(frozen=True, slots=True)
-class Pending:
-    """The pool's results as they come in."""
+class InProcess:
+    """A small change: one share, in the check's own process."""
 
-    files: list[tuple[list[int], Future[list[FileResult]]]]
-    complexity: Future[tuple[list[Finding], dict[str, object]]]
+    share: Share
+    shares: tuple[list[int], ...]
 
-    def per_file(self, work: Work) -> dict[str, FileResult]:
-        return {work.files[i].pair.path: result for indices, future in self.files for i, result in zip(indices, future.result(), strict=True)}
+    def summarise(self) -> list[Outlined]:
+        return [self.share.summarise()]
+
+    def check(self, decided: Sequence[Decided]) -> Callable[[], list[Checked]]:
+        (only,) = decided
+        checked = self.share.check(only)
+        return lambda: [checked]
 
 
-def forked_pool(work: Work) -> ProcessPoolExecutor:
-    """A pool whose workers inherit `work`. Forking is what makes them cheap: the platforms the
-    guard runs on (Linux, macOS) have it."""
-    return ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=_inherit, initargs=(work,))
+@dataclass(frozen=True, slots=True)
+class Workers:
+    """One forked process per share, in share order."""
+
+    pools: tuple[ProcessPoolExecutor, ...]
+    shares: tuple[list[int], ...]
+
+    def summarise(self) -> list[Outlined]:
+        futures = [pool.submit(_summarise, share) for pool, share in zip(self.pools, self.shares, strict=True)]
+        return [future.result() for future in futures]
+
+    def check(self, decided: Sequence[Decided]) -> Callable[[], list[Checked]]:
+        """Starts the second round; the returned function waits for it."""
+        futures = [pool.submit(_check, each) for pool, each in zip(self.pools, decided, strict=True)]
+        return lambda: [future.result() for future in futures]
 
 
-def submit(pool: ProcessPoolExecutor, work: Work) -> Pending:
-    complexity = pool.submit(_measure)
-    return Pending([(share, pool.submit(_check_files, share)) for share in _shares(work.files)], complexity)
+@contextmanager
+def share_out(inputs: Inputs) -> Iterator[InProcess | Workers]:
+    """The shares of the check's files, in forked workers when the change is large. Forking is
+    what makes the workers cheap: the platforms the guard runs on (Linux, macOS) have it."""
+    if len(inputs.files) < PARALLEL_FILES:
+        every = list(range(len(inputs.files)))
+        yield InProcess(Share(inputs, every), (every,))
+        return
+    cut = shares([len(file.before_text) + len(file.after_text) for file in inputs.files], WORKERS)
+    context = multiprocessing.get_context("fork")
+    with ExitStack() as stack:
+        pools = [stack.enter_context(ProcessPoolExecutor(1, mp_context=context, initializer=_inherit, initargs=(inputs,))) for _ in cut]
+        yield Workers(tuple(pools), tuple(cut))

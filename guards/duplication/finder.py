@@ -21,7 +21,7 @@ from itertools import groupby
 from guards.duplication.cache import FileIndex
 from guards.duplication.index import Indexer
 from guards.duplication.windows import Shingling, window_hashes
-from guards.outline import MODULE_SCOPE, ScopeOutline
+from guards.outline import MODULE_SCOPE
 from guards.tree import SourceTree
 
 # The tokenizer's line breaks (`str.splitlines` also breaks at form feeds and others).
@@ -40,7 +40,8 @@ class ChangedSource:
     path: str
     before: str | None
     after: str | None
-    scopes: Mapping[str, ScopeOutline]
+    # The new side's scopes: qualified name → first and last line, to name where a copy sits.
+    scopes: Mapping[str, tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +141,9 @@ def _new_copies(runs: list[_Run], news: dict[str, FileIndex], olds: list[FileInd
     return chosen
 
 
-def _scope_at(scopes: Mapping[str, ScopeOutline], line: int) -> str:
-    around = [scope for scope in scopes.values() if scope.first_line <= line <= scope.last_line]
-    return max(around, key=lambda scope: scope.first_line).qualname if around else MODULE_SCOPE
+def _scope_at(scopes: Mapping[str, tuple[int, int]], line: int) -> str:
+    around = [(first, qualname) for qualname, (first, last) in scopes.items() if first <= line <= last]
+    return max(around)[1] if around else MODULE_SCOPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,7 @@ class CopyFinder:
         return not original_added or (run.original, run.original_start) < (run.path, run.start)
 
     @staticmethod
-    def _copy(run: _Run, files: dict[str, FileIndex], scopes: Mapping[str, ScopeOutline]) -> Copy:
+    def _copy(run: _Run, files: dict[str, FileIndex], scopes: Mapping[str, tuple[int, int]]) -> Copy:
         lines, original_lines = files[run.path].tokens.lines, files[run.original].tokens.lines
         line = lines[run.start]
         return Copy(

@@ -14,10 +14,10 @@ from guards import lazy
 __getattr__ = lazy.exports(
     __name__,
     {
-        "guards.metrics.complexity": ("FileComplexity", "FunctionChange", "SidePair", "complexity_metrics", "measure_change"),
+        "guards.metrics.complexity": ("FileComplexity", "FileMeasures", "FunctionChange", "SidePair", "complexity_metrics", "measure_change", "measure_file"),
         "guards.metrics.limits": ("ComplexityLimits", "load_limits"),
         "guards.metrics.measure": ("FunctionMetrics", "function_metrics", "maintainability"),
-        "guards.metrics.rule": ("ComplexityRule", "run_complexity"),
+        "guards.metrics.rule": ("ComplexityRule", "complexity_rules", "run_complexity"),
     },
 )
 
@@ -25,13 +25,16 @@ __all__ = [
     "ComplexityLimits",
     "ComplexityRule",
     "FileComplexity",
+    "FileMeasures",
     "FunctionChange",
     "FunctionMetrics",
     "SidePair",
     "complexity_metrics",
+    "complexity_rules",
     "function_metrics",
     "load_limits",
     "maintainability",
     "measure_change",
+    "measure_file",
     "run_complexity",
 ]

@@ -54,9 +54,33 @@ class FileComplexity:
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
+class LooseFunction:
+    """A function found on one side of its file only, measured, for pairing across the change."""
+
     path: str
-    scope: ScopeOutline
+    qualname: str
+    name: str
+    line: int
+    end_line: int
+    body_digest: str
+    metrics: FunctionMetrics
+
+    @classmethod
+    def of(cls, path: str, scope: ScopeOutline) -> LooseFunction:
+        return cls(path, scope.qualname, scope.name, scope.first_line, scope.last_line, scope.body_digest(), function_metrics(_node(scope)))
+
+
+@dataclass(frozen=True, slots=True)
+class FileMeasures:
+    """One file measured on its own (`measure_file`): what `settle` needs of it. The functions
+    edited in place are compared already; those on one side only wait for the whole change."""
+
+    path: str
+    mi_before: float | None
+    mi_after: float | None
+    edited: tuple[FunctionChange, ...]
+    added: tuple[LooseFunction, ...]
+    removed: tuple[LooseFunction, ...]
 
 
 def _functions(outline: Outline | None) -> dict[str, ScopeOutline]:
@@ -77,70 +101,74 @@ def _own_lines(scope: ScopeOutline) -> tuple[str, int]:
     return scope.text_digest, scope.last_line - scope.first_line
 
 
-def _intact_twins(added: list[_Found], removed: list[_Found]) -> dict[int, ScopeOutline]:
+def _mi(outline: Outline | None) -> float | None:
+    return None if outline is None else maintainability(outline.source, outline.tree)
+
+
+def measure_file(file: SidePair) -> FileMeasures:
+    """What can be measured of `file` without the rest of the change."""
+    old, new = _functions(file.before), _functions(file.after)
+    edited = [_edited(new[name], old[name]) for name in new.keys() & old.keys() if _own_lines(old[name]) != _own_lines(new[name])]
+    return FileMeasures(
+        file.path,
+        _mi(file.before),
+        _mi(file.after),
+        tuple(edited),
+        tuple(LooseFunction.of(file.path, scope) for name, scope in new.items() if name not in old),
+        tuple(LooseFunction.of(file.path, scope) for name, scope in old.items() if name not in new),
+    )
+
+
+def _intact_twins(added: list[LooseFunction], removed: list[LooseFunction]) -> dict[int, LooseFunction]:
     """New functions (by index in `added`) whose body is that of a removed function."""
-    intact: dict[str, ScopeOutline] = {}
-    for found in removed:
-        intact.setdefault(found.scope.body_digest(), found.scope)
-    twins = {index: intact.pop(found.scope.body_digest(), None) for index, found in enumerate(added)}
+    intact: dict[str, LooseFunction] = {}
+    for function in removed:
+        intact.setdefault(function.body_digest, function)
+    twins = {index: intact.pop(function.body_digest, None) for index, function in enumerate(added)}
     return {index: twin for index, twin in twins.items() if twin is not None}
 
 
-def _moved_from(added: list[_Found], removed: list[_Found]) -> dict[int, ScopeOutline]:
+def _moved_from(added: list[LooseFunction], removed: list[LooseFunction]) -> dict[int, LooseFunction]:
     """For new functions (by index in `added`), the removed function each came from, if any:
     the same body first, then the same name when only one removed function has it."""
     origins = _intact_twins(added, removed)
-    taken = {id(scope) for scope in origins.values()}
-    left = [found.scope for found in removed if id(found.scope) not in taken]
-    names = Counter(scope.name for scope in left)
-    by_name = {scope.name: scope for scope in left if names[scope.name] == 1}
-    for index, found in enumerate(added):
-        if index not in origins and found.scope.name in by_name:
-            origins[index] = by_name.pop(found.scope.name)
+    taken = {id(function) for function in origins.values()}
+    left = [function for function in removed if id(function) not in taken]
+    names = Counter(function.name for function in left)
+    by_name = {function.name: function for function in left if names[function.name] == 1}
+    for index, function in enumerate(added):
+        if index not in origins and function.name in by_name:
+            origins[index] = by_name.pop(function.name)
     return origins
 
 
-def _sort_out(files: Sequence[SidePair]) -> tuple[list[_Found], list[_Found], dict[str, list[FunctionChange]]]:
-    """Functions only after, functions only before, and functions edited in place, per file."""
-    added: list[_Found] = []
-    removed: list[_Found] = []
-    changed: dict[str, list[FunctionChange]] = {f.path: [] for f in files}
-    for file in files:
-        old, new = _functions(file.before), _functions(file.after)
-        removed += [_Found(file.path, scope) for name, scope in old.items() if name not in new]
-        added += [_Found(file.path, scope) for name, scope in new.items() if name not in old]
-        changed[file.path] += [_measured(new[name], old[name]) for name in new.keys() & old.keys() if _own_lines(old[name]) != _own_lines(new[name])]
-    return added, removed, changed
+def settle(files: Sequence[FileMeasures]) -> tuple[FileComplexity, ...]:
+    """The complexity of every file of `files` that exists after the change, in path order: the
+    functions on one side only paired across the change (a function moved intact is not measured
+    as new code; one moved and edited is compared with where it came from)."""
+    added = [function for file in files for function in file.added]
+    removed = [function for file in files for function in file.removed]
+    changed = {file.path: list(file.edited) for file in files}
+    origins = _moved_from(added, removed)
+    for index, function in enumerate(added):
+        origin = origins[index] if index in origins else None
+        if origin is None or origin.body_digest != function.body_digest:
+            before = None if origin is None else origin.metrics
+            changed[function.path].append(FunctionChange(function.qualname, function.line, function.end_line, before, function.metrics))
+    return tuple(
+        FileComplexity(file.path, file.mi_before, file.mi_after, tuple(sorted(changed[file.path], key=lambda c: c.line)))
+        for file in sorted(files, key=lambda f: f.path)
+        if file.mi_after is not None
+    )
 
 
 def measure_change(files: Sequence[SidePair]) -> tuple[FileComplexity, ...]:
     """The complexity of every file of `files` that exists after the change, in path order."""
-    added, removed, changed = _sort_out(files)
-    origins = _moved_from(added, removed)
-    for index, found in enumerate(added):
-        origin = origins[index] if index in origins else None
-        if origin is None or origin.body_digest() != found.scope.body_digest():
-            changed[found.path].append(_measured(found.scope, origin))
-    return tuple(
-        FileComplexity(
-            file.path,
-            None if file.before is None else maintainability(file.before.source, file.before.tree),
-            maintainability(file.after.source, file.after.tree),
-            tuple(sorted(changed[file.path], key=lambda c: c.line)),
-        )
-        for file in sorted(files, key=lambda f: f.path)
-        if file.after is not None
-    )
+    return settle([measure_file(file) for file in files])
 
 
-def _measured(scope: ScopeOutline, before: ScopeOutline | None) -> FunctionChange:
-    return FunctionChange(
-        scope.qualname,
-        scope.first_line,
-        scope.last_line,
-        None if before is None else function_metrics(_node(before)),
-        function_metrics(_node(scope)),
-    )
+def _edited(scope: ScopeOutline, before: ScopeOutline) -> FunctionChange:
+    return FunctionChange(scope.qualname, scope.first_line, scope.last_line, function_metrics(_node(before)), function_metrics(_node(scope)))
 
 
 def _pair(before: float | None, after: float) -> dict[str, float | None]:

@@ -12,7 +12,7 @@ from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.metrics.complexity import FileComplexity, FunctionChange, SidePair, complexity_metrics, measure_change
+from guards.metrics.complexity import FileComplexity, FileMeasures, FunctionChange, complexity_metrics, settle
 from guards.metrics.limits import ComplexityLimits
 from guards.outline import MODULE_SCOPE
 from guards.rules.base import Rule
@@ -50,14 +50,18 @@ def complexity_meta(id: str, name: str, suggestion: str, severity: Severity = Se
     return RuleMeta(id=id, name=name, category=Category.COMPLEXITY, severity=severity, suggestion=suggestion)
 
 
+def complexity_rules(rules: Sequence[Rule]) -> list[ComplexityRule]:
+    """The complexity rules among `rules`: when there are none, nothing is measured."""
+    return [rule for rule in rules if isinstance(rule, ComplexityRule)]
+
+
 def run_complexity(
-    files: Sequence[SidePair], rules: Sequence[Rule], limits: ComplexityLimits
+    measured: Sequence[FileMeasures], rules: Sequence[ComplexityRule], limits: ComplexityLimits
 ) -> tuple[list[Finding], dict[str, object]]:
-    """The complexity rules among `rules` on the measured `files`, and the metrics for the report.
-    Nothing is measured when no complexity rule is selected."""
-    selected = [rule for rule in rules if isinstance(rule, ComplexityRule)]
-    if not selected:
+    """The complexity `rules` on the files `measured` one by one (`measure_file`), settled across
+    the change, and the metrics for the report."""
+    if not rules:
         return [], {}
-    measured = measure_change(files)
-    findings = [finding for file in measured for rule in selected for finding in rule.check(file, limits)]
-    return findings, complexity_metrics(measured)
+    files = settle(measured)
+    findings = [finding for file in files for rule in rules for finding in rule.check(file, limits)]
+    return findings, complexity_metrics(files)

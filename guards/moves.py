@@ -1,0 +1,72 @@
+"""Scopes found on one side of a file only, paired across the whole change.
+
+Each process that outlines a share of the files (`guards.share`) summarises the scopes its files
+add or remove as `LooseScope`s; the check pairs them here, once, for every file: a scope moved or
+renamed with its body intact is no change at all, one moved under the same unique name is
+compared with where it came from, and the rest are really added or removed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from guards.outline import ScopeKind, ScopeOutline
+
+
+@dataclass(frozen=True, slots=True)
+class LooseScope:
+    """A scope on one side of the file with index `file` (in the check's file order) only."""
+
+    file: int
+    qualname: str
+    kind: ScopeKind
+    name: str
+    body_digest: str
+
+    @classmethod
+    def of(cls, file: int, scope: ScopeOutline) -> LooseScope:
+        return cls(file, scope.qualname, scope.kind, scope.name, scope.body_digest())
+
+    @property
+    def body_key(self) -> tuple[str, str]:
+        """Equal for a scope moved or renamed with its body intact."""
+        return self.kind, self.body_digest
+
+    @property
+    def name_key(self) -> tuple[str, str]:
+        return self.kind, self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A loose scope after pairing: `after` added (compared with `before` when it came from
+    there), or `before` alone, really removed."""
+
+    before: LooseScope | None
+    after: LooseScope | None
+
+    def __post_init__(self) -> None:
+        assert self.before is not None or self.after is not None, "a move has a side"
+
+    @property
+    def file(self) -> int:
+        """The file the move is checked in: where the scope is now, or where it was removed."""
+        side = self.after if self.after is not None else self.before
+        assert side is not None
+        return side.file
+
+
+def pair_moves(removed: list[LooseScope], added: list[LooseScope]) -> tuple[list[Move], frozenset[str]]:
+    """The loose scopes paired (those moved intact dropped: nothing to analyse), in the order of
+    `added` then of `removed`; and the names of the functions the change really removes."""
+    moved_intact = {loose.body_key for loose in added} & {loose.body_key for loose in removed}
+    removed = [loose for loose in removed if loose.body_key not in moved_intact]
+    added = [loose for loose in added if loose.body_key not in moved_intact]
+    by_name = Counter(loose.name_key for loose in removed)
+    unpaired = {loose.name_key: loose for loose in removed if by_name[loose.name_key] == 1}
+    moves = [Move(unpaired.pop(loose.name_key, None), loose) for loose in added]
+    # What pairing left: removed scopes whose name was not unique, or that no added scope took.
+    gone = [loose for loose in removed if by_name[loose.name_key] > 1 or loose.name_key in unpaired]
+    moves += [Move(loose, None) for loose in gone]
+    return moves, frozenset(loose.name for loose in gone if loose.kind == "function")

@@ -1,0 +1,163 @@
+"""The files one process owns through a check: outlined and paired by name, summarised for the
+pairing across files (`guards.moves`), then checked and measured.
+
+A check runs in two rounds. In the first, each share outlines its files with `ast` and reports
+the scopes found on one side only; the check pairs those across the whole change and tells each
+share which moves its files hold (`Decided`). In the second, each share plans and runs the rules
+on its files and measures their complexity. A large change is cut into one share per worker
+process (`guards.pool`), which keeps its outlines from one round to the next: only summaries and
+findings cross a process boundary. A small change is one share in the check's own process.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from guards.analysis import ABSENT_HALF, Decoded, Half, ScopePair, Side, SourceFile, check_file, outline, pair_by_name, plan_rules, scope_half
+from guards.callgraph.index import CallGraphSource
+from guards.findings import Finding
+from guards.metrics.complexity import FileMeasures, SidePair, measure_file
+from guards.moves import LooseScope, Move
+from guards.outline import ScopeOutline
+from guards.rules.base import FileRule, ScopeRule
+from guards.scope import ChangeFacts
+
+FileResult = tuple[list[Finding], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What every share starts from: the check's decoded files (by index) and its rules. A forked
+    worker inherits it in memory."""
+
+    files: Sequence[Decoded]
+    calls: CallGraphSource
+    scope_rules: Sequence[ScopeRule]
+    file_rules: Sequence[FileRule]
+    # Whether a complexity rule is selected: nothing is measured otherwise.
+    measure: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outlined:
+    """What a share reports after the first round; file indices are the check's."""
+
+    removed: tuple[LooseScope, ...]
+    added: tuple[LooseScope, ...]
+    # Names called by the test functions the change adds or edits (see `ChangeFacts`).
+    called_by_changed_tests: frozenset[str]
+    # Each new side's scopes, qualified name → first and last line: duplication names where a copy sits.
+    after_scopes: dict[int, dict[str, tuple[int, int]]]
+    unparsable_before: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What the check tells a share for the second round."""
+
+    moves: tuple[Move, ...]
+    removed_definitions: frozenset[str]
+    called_by_changed_tests: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A share's findings (or why libcst refused a file) by file index, and its measurements."""
+
+    per_file: dict[int, FileResult]
+    measures: tuple[FileMeasures, ...]
+    scopes_analysed: int
+    scopes_prefiltered: int
+
+
+def _called_names(node: ast.AST) -> set[str]:
+    """Names called in `node`: `f(...)` gives `f`, `obj.f(...)` gives `f`."""
+    calls = [n.func for n in ast.walk(node) if isinstance(n, ast.Call)]
+    return {f.id for f in calls if isinstance(f, ast.Name)} | {f.attr for f in calls if isinstance(f, ast.Attribute)}
+
+
+def _changed_tests(file: SourceFile) -> list[ScopeOutline]:
+    """The test functions of a test file that the change adds or edits."""
+    if not file.is_test_file or file.after is None:
+        return []
+    old = file.before.outline.scopes if file.before else {}
+    return [
+        scope
+        for qualname, scope in file.after.outline.scopes.items()
+        if scope.kind == "function" and scope.name.startswith("test")
+        and not (qualname in old and old[qualname].text_digest == scope.text_digest)
+    ]  # fmt: skip
+
+
+def _side_pair(file: SourceFile) -> SidePair:
+    return SidePair(file.pair.path, None if file.before is None else file.before.outline, None if file.after is None else file.after.outline)
+
+
+class Share:
+    """Some of a check's files, outlined, between the two rounds."""
+
+    def __init__(self, inputs: Inputs, indices: Sequence[int]) -> None:
+        self._inputs = inputs
+        self._files = {index: outline(inputs.files[index]) for index in indices}
+        self._pairs: dict[int, list[ScopePair]] = {index: [] for index in indices}
+        # Old sides of other shares' files that a scope here moved from, outlined when asked.
+        self._foreign: dict[int, Side] = {}
+
+    def summarise(self) -> Outlined:
+        """The first round: every file's scopes paired by name, and what the check pairs across files."""
+        removed: list[LooseScope] = []
+        added: list[LooseScope] = []
+        for index, file in self._files.items():
+            if file.syntax_error is None:
+                pairs, gone, came = pair_by_name(file)
+                self._pairs[index] = pairs
+                removed += [LooseScope.of(index, scope) for scope in gone]
+                added += [LooseScope.of(index, scope) for scope in came]
+        files = self._files.items()
+        return Outlined(
+            tuple(removed),
+            tuple(added),
+            frozenset(name for file in self._files.values() for scope in _changed_tests(file) for name in _called_names(scope.node)),
+            {i: {q: (s.first_line, s.last_line) for q, s in file.after.outline.scopes.items()} for i, file in files if file.after is not None},
+            tuple(index for index, file in files if file.before_syntax_error is not None),
+        )
+
+    def check(self, decided: Decided) -> Checked:
+        """The second round: the rules on every file, with the moves the check paired, and the
+        complexity measurements."""
+        for move in decided.moves:
+            self._pairs[move.file].append(self._move_pair(move))
+        facts = ChangeFacts(decided.removed_definitions, decided.called_by_changed_tests, self._inputs.calls)
+        # All plans first: a file's parse (whole or per segment) depends on every scope it holds.
+        plans = {index: plan_rules(pairs, self._inputs.scope_rules) for index, pairs in self._pairs.items()}
+        per_file = {index: check_file(file, plans[index], facts, self._inputs.file_rules) for index, file in self._files.items()}
+        planned = [plan for file_plans in plans.values() for plan in file_plans]
+        return Checked(per_file, self._measures(), len(planned), sum(1 for plan in planned if plan.prefiltered))
+
+    def _measures(self) -> tuple[FileMeasures, ...]:
+        if not self._inputs.measure:
+            return ()
+        return tuple(measure_file(_side_pair(file)) for file in self._files.values() if file.syntax_error is None)
+
+    def _move_pair(self, move: Move) -> ScopePair:
+        if move.after is None:
+            assert move.before is not None
+            file = self._files[move.before.file]
+            return ScopePair(file, move.before.qualname, move.before.kind, self._before_half(move.before), ABSENT_HALF)
+        file = self._files[move.after.file]
+        assert file.after is not None, "an added scope is on the new side"
+        after = scope_half(file.after, file.after.outline.scopes[move.after.qualname])
+        before = ABSENT_HALF if move.before is None else self._before_half(move.before)
+        return ScopePair(file, move.after.qualname, move.after.kind, before, after)
+
+    def _before_half(self, loose: LooseScope) -> Half:
+        side = self._files[loose.file].before if loose.file in self._files else self._foreign_side(loose.file)
+        assert side is not None, "a removed scope is on the old side"
+        return scope_half(side, side.outline.scopes[loose.qualname])
+
+    def _foreign_side(self, index: int) -> Side:
+        if index not in self._foreign:
+            self._foreign[index] = Side(self._inputs.files[index].before_text)
+        return self._foreign[index]
