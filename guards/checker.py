@@ -97,9 +97,7 @@ def analyse(change: Change, config: Config, rules: RuleSet, tree: SourceTree, ca
         duplication = run_duplication(_changed_sources(files, outlined), tree, active.rules, config, cache_dir)
         checked = waiting()
     per_file = {files[index].pair.path: result for share in checked for index, result in share.per_file.items()}
-    measures = {measured.path: measured for share in checked for measured in share.measures}
-    # In the change's order, as the moves are paired: which removed function a new one came from may depend on it.
-    complexity = run_complexity([measures[file.pair.path] for file in files if file.pair.path in measures], measured_by, config.complexity)
+    complexity = run_complexity([file for share in checked for file in share.measured], measured_by, config.complexity)
     found = [finding for file in files for finding in per_file[file.pair.path][0]] + complexity[0] + duplication[0]
     for composite in active.composite_rules:
         found.extend(composite.check(list(found)))

@@ -12,15 +12,15 @@ findings cross a process boundary. A small change is one share in the check's ow
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from guards.analysis import ABSENT_HALF, Decoded, Half, ScopePair, Side, SourceFile, check_file, outline, pair_by_name, plan_rules, scope_half
 from guards.callgraph.index import CallGraphSource
 from guards.findings import Finding
-from guards.metrics.complexity import FileMeasures, SidePair, measure_file
+from guards.metrics.complexity import Arrival, FileComplexity, SidePair, measure_file
 from guards.moves import LooseScope, Move
-from guards.outline import ScopeOutline
+from guards.outline import Outline, ScopeOutline
 from guards.rules.base import FileRule, ScopeRule
 from guards.scope import ChangeFacts
 
@@ -67,7 +67,7 @@ class Checked:
     """A share's findings (or why libcst refused a file) by file index, and its measurements."""
 
     per_file: dict[int, FileResult]
-    measures: tuple[FileMeasures, ...]
+    measured: tuple[FileComplexity, ...]
     scopes_analysed: int
     scopes_prefiltered: int
 
@@ -80,8 +80,7 @@ def _called_names(node: ast.AST) -> set[str]:
 
 def _changed_tests(file: SourceFile) -> list[ScopeOutline]:
     """The test functions of a test file that the change adds or edits."""
-    if not file.is_test_file or file.after is None:
-        return []
+    assert file.after is not None
     old = file.before.outline.scopes if file.before else {}
     return [
         scope
@@ -89,6 +88,15 @@ def _changed_tests(file: SourceFile) -> list[ScopeOutline]:
         if scope.kind == "function" and scope.name.startswith("test")
         and not (qualname in old and old[qualname].text_digest == scope.text_digest)
     ]  # fmt: skip
+
+
+def _called_by_changed_tests(files: Iterable[SourceFile]) -> frozenset[str]:
+    tested = [file for file in files if file.is_test_file and file.after is not None]
+    return frozenset(name for file in tested for scope in _changed_tests(file) for name in _called_names(scope.node))
+
+
+def _spans(outline: Outline) -> dict[str, tuple[int, int]]:
+    return {qualname: (scope.first_line, scope.last_line) for qualname, scope in outline.scopes.items()}
 
 
 def _side_pair(file: SourceFile) -> SidePair:
@@ -109,55 +117,67 @@ class Share:
         """The first round: every file's scopes paired by name, and what the check pairs across files."""
         removed: list[LooseScope] = []
         added: list[LooseScope] = []
-        for index, file in self._files.items():
-            if file.syntax_error is None:
-                pairs, gone, came = pair_by_name(file)
-                self._pairs[index] = pairs
-                removed += [LooseScope.of(index, scope) for scope in gone]
-                added += [LooseScope.of(index, scope) for scope in came]
-        files = self._files.items()
+        for index, file in self._parsed():
+            pairs, gone, came = pair_by_name(file)
+            self._pairs[index] = pairs
+            removed += [LooseScope.of(index, scope) for scope in gone]
+            added += [LooseScope.of(index, scope) for scope in came]
         return Outlined(
             tuple(removed),
             tuple(added),
-            frozenset(name for file in self._files.values() for scope in _changed_tests(file) for name in _called_names(scope.node)),
-            {i: {q: (s.first_line, s.last_line) for q, s in file.after.outline.scopes.items()} for i, file in files if file.after is not None},
-            tuple(index for index, file in files if file.before_syntax_error is not None),
+            _called_by_changed_tests(self._files.values()),
+            {index: _spans(file.after.outline) for index, file in self._files.items() if file.after is not None},
+            tuple(index for index, file in self._files.items() if file.before_syntax_error is not None),
         )
 
     def check(self, decided: Decided) -> Checked:
         """The second round: the rules on every file, with the moves the check paired, and the
         complexity measurements."""
+        arrivals: dict[int, list[Arrival]] = {index: [] for index in self._files}
         for move in decided.moves:
             self._pairs[move.file].append(self._move_pair(move))
+            if move.after is not None and move.after.kind == "function":
+                arrivals[move.file].append((self._after_scope(move.after), None if move.before is None else self._before_scope(move.before)))
         facts = ChangeFacts(decided.removed_definitions, decided.called_by_changed_tests, self._inputs.calls)
         # All plans first: a file's parse (whole or per segment) depends on every scope it holds.
         plans = {index: plan_rules(pairs, self._inputs.scope_rules) for index, pairs in self._pairs.items()}
         per_file = {index: check_file(file, plans[index], facts, self._inputs.file_rules) for index, file in self._files.items()}
         planned = [plan for file_plans in plans.values() for plan in file_plans]
-        return Checked(per_file, self._measures(), len(planned), sum(1 for plan in planned if plan.prefiltered))
+        measured = [measure_file(_side_pair(file), arrivals[index]) for index, file in self._parsed() if file.after is not None] if self._inputs.measure else []
+        return Checked(per_file, tuple(measured), len(planned), sum(1 for plan in planned if plan.prefiltered))
 
-    def _measures(self) -> tuple[FileMeasures, ...]:
-        if not self._inputs.measure:
-            return ()
-        return tuple(measure_file(_side_pair(file)) for file in self._files.values() if file.syntax_error is None)
+    def _parsed(self) -> list[tuple[int, SourceFile]]:
+        """The files whose new side parsed (or that the change deletes): their scopes can be compared."""
+        return [(index, file) for index, file in self._files.items() if file.syntax_error is None]
 
     def _move_pair(self, move: Move) -> ScopePair:
         if move.after is None:
             assert move.before is not None
             file = self._files[move.before.file]
-            return ScopePair(file, move.before.qualname, move.before.kind, self._before_half(move.before), ABSENT_HALF)
+            return ScopePair(file, move.before.qualname, move.before.kind, self._half(self._old_side(move.before.file), move.before), ABSENT_HALF)
         file = self._files[move.after.file]
         assert file.after is not None, "an added scope is on the new side"
-        after = scope_half(file.after, file.after.outline.scopes[move.after.qualname])
-        before = ABSENT_HALF if move.before is None else self._before_half(move.before)
-        return ScopePair(file, move.after.qualname, move.after.kind, before, after)
+        before = ABSENT_HALF if move.before is None else self._half(self._old_side(move.before.file), move.before)
+        return ScopePair(file, move.after.qualname, move.after.kind, before, self._half(file.after, move.after))
 
-    def _before_half(self, loose: LooseScope) -> Half:
-        side = self._files[loose.file].before if loose.file in self._files else self._foreign_side(loose.file)
-        assert side is not None, "a removed scope is on the old side"
+    @staticmethod
+    def _half(side: Side, loose: LooseScope) -> Half:
         return scope_half(side, side.outline.scopes[loose.qualname])
 
-    def _foreign_side(self, index: int) -> Side:
+    def _after_scope(self, loose: LooseScope) -> ScopeOutline:
+        side = self._files[loose.file].after
+        assert side is not None, "an added scope is on the new side"
+        return side.outline.scopes[loose.qualname]
+
+    def _before_scope(self, loose: LooseScope) -> ScopeOutline:
+        return self._old_side(loose.file).outline.scopes[loose.qualname]
+
+    def _old_side(self, index: int) -> Side:
+        """The old side of a file of this share, or of another share's (outlined here once)."""
+        if index in self._files:
+            side = self._files[index].before
+            assert side is not None, "a removed scope is on the old side"
+            return side
         if index not in self._foreign:
             self._foreign[index] = Side(self._inputs.files[index].before_text)
         return self._foreign[index]

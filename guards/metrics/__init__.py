@@ -14,7 +14,7 @@ from guards import lazy
 __getattr__ = lazy.exports(
     __name__,
     {
-        "guards.metrics.complexity": ("FileComplexity", "FileMeasures", "FunctionChange", "SidePair", "complexity_metrics", "measure_change", "measure_file"),
+        "guards.metrics.complexity": ("Arrival", "FileComplexity", "FunctionChange", "SidePair", "complexity_metrics", "measure_file"),
         "guards.metrics.limits": ("ComplexityLimits", "load_limits"),
         "guards.metrics.measure": ("FunctionMetrics", "function_metrics", "maintainability"),
         "guards.metrics.rule": ("ComplexityRule", "complexity_rules", "run_complexity"),
@@ -22,10 +22,10 @@ __getattr__ = lazy.exports(
 )
 
 __all__ = [
+    "Arrival",
     "ComplexityLimits",
     "ComplexityRule",
     "FileComplexity",
-    "FileMeasures",
     "FunctionChange",
     "FunctionMetrics",
     "SidePair",
@@ -34,7 +34,6 @@ __all__ = [
     "function_metrics",
     "load_limits",
     "maintainability",
-    "measure_change",
     "measure_file",
     "run_complexity",
 ]

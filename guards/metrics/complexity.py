@@ -3,14 +3,13 @@ file's maintainability index before and after.
 
 Only the changed files are measured, from the outlines the engine already parsed. A function is
 compared with the same qualified name in the same file; one that moved or was renamed (to
-another file too) is compared with where it came from, as the engine pairs scopes: an intact
-body first, then a unique name. A moved function is not new code, so it is not judged as new.
+another file too) is compared with where it came from, as the engine pairs scopes
+(`guards.moves`). A function moved intact is not new code, so it is not measured as new.
 """
 
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -53,34 +52,10 @@ class FileComplexity:
     functions: tuple[FunctionChange, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LooseFunction:
-    """A function found on one side of its file only, measured, for pairing across the change."""
-
-    path: str
-    qualname: str
-    name: str
-    line: int
-    end_line: int
-    body_digest: str
-    metrics: FunctionMetrics
-
-    @classmethod
-    def of(cls, path: str, scope: ScopeOutline) -> LooseFunction:
-        return cls(path, scope.qualname, scope.name, scope.first_line, scope.last_line, scope.body_digest(), function_metrics(_node(scope)))
-
-
-@dataclass(frozen=True, slots=True)
-class FileMeasures:
-    """One file measured on its own (`measure_file`): what `settle` needs of it. The functions
-    edited in place are compared already; those on one side only wait for the whole change."""
-
-    path: str
-    mi_before: float | None
-    mi_after: float | None
-    edited: tuple[FunctionChange, ...]
-    added: tuple[LooseFunction, ...]
-    removed: tuple[LooseFunction, ...]
+# A function on the new side of a file only, and the function it came from, if any: where the
+# change's scopes are paired (`guards.moves`), a function moved or renamed and edited finds its
+# origin, and one moved intact is no arrival at all.
+Arrival = tuple[ScopeOutline, ScopeOutline | None]
 
 
 def _functions(outline: Outline | None) -> dict[str, ScopeOutline]:
@@ -101,74 +76,29 @@ def _own_lines(scope: ScopeOutline) -> tuple[str, int]:
     return scope.text_digest, scope.last_line - scope.first_line
 
 
-def _mi(outline: Outline | None) -> float | None:
-    return None if outline is None else maintainability(outline.source, outline.tree)
-
-
-def measure_file(file: SidePair) -> FileMeasures:
-    """What can be measured of `file` without the rest of the change."""
+def measure_file(file: SidePair, arrivals: Sequence[Arrival]) -> FileComplexity:
+    """`file`, which exists after the change: its maintainability index on each side, the
+    functions edited in place, and the functions that arrived in it."""
+    assert file.after is not None, "only a file that exists after the change is measured"
     old, new = _functions(file.before), _functions(file.after)
-    edited = [_edited(new[name], old[name]) for name in new.keys() & old.keys() if _own_lines(old[name]) != _own_lines(new[name])]
-    return FileMeasures(
+    edited = [_measured(new[name], old[name]) for name in new.keys() & old.keys() if _own_lines(old[name]) != _own_lines(new[name])]
+    arrived = [_measured(scope, origin) for scope, origin in arrivals]
+    return FileComplexity(
         file.path,
-        _mi(file.before),
-        _mi(file.after),
-        tuple(edited),
-        tuple(LooseFunction.of(file.path, scope) for name, scope in new.items() if name not in old),
-        tuple(LooseFunction.of(file.path, scope) for name, scope in old.items() if name not in new),
+        None if file.before is None else maintainability(file.before.source, file.before.tree),
+        maintainability(file.after.source, file.after.tree),
+        tuple(sorted(edited + arrived, key=lambda change: change.line)),
     )
 
 
-def _intact_twins(added: list[LooseFunction], removed: list[LooseFunction]) -> dict[int, LooseFunction]:
-    """New functions (by index in `added`) whose body is that of a removed function."""
-    intact: dict[str, LooseFunction] = {}
-    for function in removed:
-        intact.setdefault(function.body_digest, function)
-    twins = {index: intact.pop(function.body_digest, None) for index, function in enumerate(added)}
-    return {index: twin for index, twin in twins.items() if twin is not None}
-
-
-def _moved_from(added: list[LooseFunction], removed: list[LooseFunction]) -> dict[int, LooseFunction]:
-    """For new functions (by index in `added`), the removed function each came from, if any:
-    the same body first, then the same name when only one removed function has it."""
-    origins = _intact_twins(added, removed)
-    taken = {id(function) for function in origins.values()}
-    left = [function for function in removed if id(function) not in taken]
-    names = Counter(function.name for function in left)
-    by_name = {function.name: function for function in left if names[function.name] == 1}
-    for index, function in enumerate(added):
-        if index not in origins and function.name in by_name:
-            origins[index] = by_name.pop(function.name)
-    return origins
-
-
-def settle(files: Sequence[FileMeasures]) -> tuple[FileComplexity, ...]:
-    """The complexity of every file of `files` that exists after the change, in path order: the
-    functions on one side only paired across the change (a function moved intact is not measured
-    as new code; one moved and edited is compared with where it came from)."""
-    added = [function for file in files for function in file.added]
-    removed = [function for file in files for function in file.removed]
-    changed = {file.path: list(file.edited) for file in files}
-    origins = _moved_from(added, removed)
-    for index, function in enumerate(added):
-        origin = origins[index] if index in origins else None
-        if origin is None or origin.body_digest != function.body_digest:
-            before = None if origin is None else origin.metrics
-            changed[function.path].append(FunctionChange(function.qualname, function.line, function.end_line, before, function.metrics))
-    return tuple(
-        FileComplexity(file.path, file.mi_before, file.mi_after, tuple(sorted(changed[file.path], key=lambda c: c.line)))
-        for file in sorted(files, key=lambda f: f.path)
-        if file.mi_after is not None
+def _measured(scope: ScopeOutline, before: ScopeOutline | None) -> FunctionChange:
+    return FunctionChange(
+        scope.qualname,
+        scope.first_line,
+        scope.last_line,
+        None if before is None else function_metrics(_node(before)),
+        function_metrics(_node(scope)),
     )
-
-
-def measure_change(files: Sequence[SidePair]) -> tuple[FileComplexity, ...]:
-    """The complexity of every file of `files` that exists after the change, in path order."""
-    return settle([measure_file(file) for file in files])
-
-
-def _edited(scope: ScopeOutline, before: ScopeOutline) -> FunctionChange:
-    return FunctionChange(scope.qualname, scope.first_line, scope.last_line, function_metrics(_node(before)), function_metrics(_node(scope)))
 
 
 def _pair(before: float | None, after: float) -> dict[str, float | None]:

@@ -12,7 +12,7 @@ from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.metrics.complexity import FileComplexity, FileMeasures, FunctionChange, complexity_metrics, settle
+from guards.metrics.complexity import FileComplexity, FunctionChange, complexity_metrics
 from guards.metrics.limits import ComplexityLimits
 from guards.outline import MODULE_SCOPE
 from guards.rules.base import Rule
@@ -56,12 +56,12 @@ def complexity_rules(rules: Sequence[Rule]) -> list[ComplexityRule]:
 
 
 def run_complexity(
-    measured: Sequence[FileMeasures], rules: Sequence[ComplexityRule], limits: ComplexityLimits
+    measured: Sequence[FileComplexity], rules: Sequence[ComplexityRule], limits: ComplexityLimits
 ) -> tuple[list[Finding], dict[str, object]]:
-    """The complexity `rules` on the files `measured` one by one (`measure_file`), settled across
-    the change, and the metrics for the report."""
+    """The complexity `rules` on the files `measured`, and the metrics for the report (files in
+    path order)."""
     if not rules:
         return [], {}
-    files = settle(measured)
+    files = sorted(measured, key=lambda file: file.path)
     findings = [finding for file in files for rule in rules for finding in rule.check(file, limits)]
     return findings, complexity_metrics(files)

@@ -7,14 +7,14 @@ import ast
 import json
 import subprocess
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from radon.complexity import cc_visit
 
-from guards import ConfigError, load_config
-from guards.metrics import ComplexityLimits, FunctionMetrics, SidePair, complexity_metrics, function_metrics, measure_change
+from guards import Change, Config, ConfigError, FilePair, RuleSet, check, load_config
+from guards.metrics import ComplexityLimits, FunctionMetrics, function_metrics
 from guards.metrics.examples import chain, flat, nested
-from guards.outline import Outline
 from tests.conftest import GitRepo
 
 CLASS = '''
@@ -36,14 +36,26 @@ class Router:
 '''
 
 
+def _complexity(files: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The JSON metrics of a check of `files` (path → before and after; "" where the file is absent)."""
+    change = Change.of([FilePair(path, b.encode() if b else None, a.encode() if a else None) for path, (b, a) in files.items()])
+    complexity = check(change, Config(), RuleSet.default()).metrics["complexity"]
+    assert isinstance(complexity, dict)
+    return complexity
+
+
+def _side(function: dict[str, dict[str, int | None]], side: str) -> FunctionMetrics | None:
+    cc, nesting, length = (function[metric][side] for metric in ("cc", "nesting", "length"))
+    return None if cc is None or nesting is None or length is None else FunctionMetrics(cc, nesting, length)
+
+
 def _measure(files: dict[str, tuple[str, str]]) -> dict[str, dict[str, FunctionMetrics | None]]:
-    sides = [SidePair(path, Outline.parse(b) if b else None, Outline.parse(a) if a else None) for path, (b, a) in files.items()]
-    return {f.path: {c.qualname: c.before for c in f.functions} for f in measure_change(sides)}
+    return {path: {name: _side(function, "before") for name, function in file["functions"].items()} for path, file in _complexity(files).items()}
 
 
 def test_every_function_once_by_qualified_name_with_radons_complexity() -> None:
-    (file,) = measure_change([SidePair("app/router.py", None, Outline.parse(CLASS))])
-    got = {c.qualname: c.after for c in file.functions}
+    (file,) = _complexity({"app/router.py": ("", CLASS)}).values()
+    got = {name: _side(function, "after") for name, function in file["functions"].items()}
     assert got == {
         "Router.route": FunctionMetrics(cc=4, nesting=1, length=8),
         "Router.route.helper": FunctionMetrics(cc=3, nesting=0, length=2),
@@ -52,7 +64,7 @@ def test_every_function_once_by_qualified_name_with_radons_complexity() -> None:
     # radon's flat list: the class, whose complexity already counts its method's branches, then
     # the method; the closure and the inner class's method are not listed at all.
     radon = {block.fullname: block.complexity for block in cc_visit(CLASS)}
-    assert radon == {"Router": 5, "Router.route": got["Router.route"].cc}
+    assert radon == {"Router": 5, "Router.route": FunctionMetrics(cc=4, nesting=1, length=8).cc}
 
 
 @pytest.mark.parametrize(
@@ -95,11 +107,12 @@ def test_functions_are_paired_across_the_change(
 
 def test_metrics_shape() -> None:
     before, after = "def f(x):\n    return x\n", "def f(x):\n    if x:\n        return x\n    return 0\n\n\n" + flat("g", 5)
-    measured = measure_change([SidePair("a.py", Outline.parse(before), Outline.parse(after))])
-    metrics = complexity_metrics(measured)
+    metrics = _complexity({"a.py": (before, after)})
+    mi_after = metrics["a.py"]["mi"]["after"]
+    assert 0 < mi_after <= 100
     assert metrics == {
         "a.py": {
-            "mi": {"before": 100.0, "after": measured[0].mi_after},
+            "mi": {"before": 100.0, "after": mi_after},
             "functions": {
                 "f": {"cc": {"before": 1, "after": 2}, "nesting": {"before": 0, "after": 1}, "length": {"before": 2, "after": 4}},
                 "g": {"cc": {"before": None, "after": 1}, "nesting": {"before": None, "after": 0}, "length": {"before": None, "after": 5}},
