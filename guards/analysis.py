@@ -18,7 +18,8 @@ from functools import cached_property
 
 import libcst as cst
 
-from guards.change import FilePair
+from guards.change import Change, FilePair
+from guards.config import Config
 from guards.findings import Finding
 from guards.linemap import LineMap
 from guards.names import imported_names
@@ -121,6 +122,10 @@ class Reading:
 
     max_file_bytes: int
     test_paths: frozenset[str]
+
+    @classmethod
+    def of(cls, change: Change, config: Config) -> Reading:
+        return cls(config.max_file_bytes, frozenset(pair.path for pair in change.files if config.is_test_file(pair.path)))
 
 
 @dataclass(frozen=True, slots=True)

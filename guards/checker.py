@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from guards.analysis import Decoded, Reading, SkippedFile, decode
@@ -22,14 +23,18 @@ from guards.duplication import ChangedSource
 from guards.duplication.run import run_duplication
 from guards.findings import Finding
 from guards.metrics.rule import complexity_rules, run_complexity
-from guards.moves import pair_moves
+from guards.moves import LooseScope, pair_moves
 from guards.pool import share_out
 from guards.registry import RuleSet, finding_selected, severity_override
 from guards.report import FileStatus, Report, judge
-from guards.share import Checked, Decided, Inputs, Outlined
+from guards.rules.base import CompositeRule
+from guards.share import Checked, Decided, FileResult, Inputs, Outlined
 from guards.tree import SourceTree
 
 __all__ = ["analyse"]
+
+# A whole-change analysis's findings and its metrics for the report.
+Analysed = tuple[list[Finding], dict[str, object]]
 
 
 def _apply_config(findings: list[Finding], config: Config) -> tuple[Finding, ...]:
@@ -59,14 +64,18 @@ def _decode(change: Change, config: Config, reading: Reading) -> tuple[list[Deco
     return files, statuses
 
 
+def _in_file_order(scopes: Iterable[LooseScope]) -> list[LooseScope]:
+    # Which removed scope a new one is paired with may depend on the order: the change's, as in one process.
+    return sorted(scopes, key=lambda loose: loose.file)
+
+
 def _decide(outlined: list[Outlined], shares: tuple[list[int], ...]) -> list[Decided]:
     """The loose scopes of every share paired across the change, and each share's part of it."""
-    removed = sorted((loose for share in outlined for loose in share.removed), key=lambda loose: loose.file)
-    added = sorted((loose for share in outlined for loose in share.added), key=lambda loose: loose.file)
-    moves, removed_functions = pair_moves(removed, added)
-    called = frozenset(name for share in outlined for name in share.called_by_changed_tests)
-    owner = {index: number for number, share in enumerate(shares) for index in share}
-    return [Decided(tuple(move for move in moves if owner[move.file] == number), removed_functions, called) for number in range(len(shares))]
+    removed = _in_file_order(loose for share in outlined for loose in share.removed)
+    moves, removed_functions = pair_moves(removed, _in_file_order(loose for share in outlined for loose in share.added))
+    called = frozenset().union(*(share.called_by_changed_tests for share in outlined))
+    owned = [frozenset(share) for share in shares]
+    return [Decided(tuple(move for move in moves if move.file in files), removed_functions, called) for files in owned]
 
 
 def _changed_sources(files: list[Decoded], outlined: list[Outlined]) -> list[ChangedSource]:
@@ -82,31 +91,31 @@ def _changed_sources(files: list[Decoded], outlined: list[Outlined]) -> list[Cha
     ]
 
 
+def _run(inputs: Inputs, duplication: Callable[[list[Outlined]], Analysed]) -> tuple[list[Outlined], list[Checked], Analysed]:
+    """The shares' two rounds, with `duplication` run here meanwhile."""
+    with share_out(inputs) as shares:
+        outlined = shares.summarise()
+        waiting = shares.check(_decide(outlined, shares.shares))
+        copies = duplication(outlined)
+        return outlined, waiting(), copies
+
+
 def analyse(change: Change, config: Config, rules: RuleSet, tree: SourceTree, cache_dir: Path | None) -> Report:
     """The report on `change`, computed (see `guards.engine.check`, which caches it)."""
     started = time.perf_counter()
     active = rules.configured(config)
-    reading = Reading(config.max_file_bytes, frozenset(pair.path for pair in change.files if config.is_test_file(pair.path)))
-    files, statuses = _decode(change, config, reading)
+    files, statuses = _decode(change, config, Reading.of(change, config))
     measured_by = complexity_rules(active.rules)
     inputs = Inputs(files, CallGraphSource(change, tree, cache_dir), active.scope_rules, active.file_rules, bool(measured_by))
-    with share_out(inputs) as shares:
-        outlined = shares.summarise()
-        waiting = shares.check(_decide(outlined, shares.shares))
-        # Duplication runs here while the shares are checked.
-        duplication = run_duplication(_changed_sources(files, outlined), tree, active.rules, config, cache_dir)
-        checked = waiting()
-    per_file = {files[index].pair.path: result for share in checked for index, result in share.per_file.items()}
+    outlined, checked, duplication = _run(inputs, lambda outlined: run_duplication(_changed_sources(files, outlined), tree, active.rules, config, cache_dir))
+    per_file = _per_file(files, checked)
     complexity = run_complexity([file for share in checked for file in share.measured], measured_by, config.complexity)
-    found = [finding for file in files for finding in per_file[file.pair.path][0]] + complexity[0] + duplication[0]
-    for composite in active.composite_rules:
-        found.extend(composite.check(list(found)))
+    found = _findings([findings for findings, _ in per_file.values()] + [complexity[0], duplication[0]], active.composite_rules)
     checked_statuses = _statuses(statuses, per_file)
-    unparsable = sorted(index for share in outlined for index in share.unparsable_before)
     metrics = {
         "files_changed": len(change.files),
         **_counts(checked_statuses, checked),
-        "old_side_unparsable": [files[index].pair.path for index in unparsable],
+        "old_side_unparsable": _unparsable_before(files, outlined),
         "complexity": complexity[1],
         "duplication": duplication[1],
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
@@ -114,7 +123,25 @@ def analyse(change: Change, config: Config, rules: RuleSet, tree: SourceTree, ca
     return judge(_apply_config(found, config), checked_statuses, metrics, config)
 
 
-def _statuses(read: list[FileStatus], per_file: dict[str, tuple[list[Finding], str | None]]) -> tuple[FileStatus, ...]:
+def _per_file(files: list[Decoded], checked: list[Checked]) -> dict[str, FileResult]:
+    """Each file's findings (or why libcst refused it), in the change's order."""
+    results = {index: result for share in checked for index, result in share.per_file.items()}
+    return {file.pair.path: results[index] for index, file in enumerate(files)}
+
+
+def _unparsable_before(files: list[Decoded], outlined: list[Outlined]) -> list[str]:
+    return [files[index].pair.path for index in sorted(index for share in outlined for index in share.unparsable_before)]
+
+
+def _findings(found: list[list[Finding]], composite_rules: Sequence[CompositeRule]) -> list[Finding]:
+    """Every finding, those of the composite rules (which judge the others) last."""
+    every = [finding for part in found for finding in part]
+    for composite in composite_rules:
+        every.extend(composite.check(list(every)))
+    return every
+
+
+def _statuses(read: list[FileStatus], per_file: dict[str, FileResult]) -> tuple[FileStatus, ...]:
     """The files' statuses, with those libcst refused marked skipped, in path order."""
     refused = {path: reason for path, (_, reason) in per_file.items() if reason is not None}
     marked = [FileStatus(s.path, "skipped", 0, 0, refused[s.path]) if s.path in refused else s for s in read]

@@ -57,12 +57,16 @@ class Move:
         return side.file
 
 
+def _without_intact_moves(removed: list[LooseScope], added: list[LooseScope]) -> tuple[list[LooseScope], list[LooseScope]]:
+    """Both lists without the scopes whose body is on both sides: moved or renamed intact."""
+    intact = {loose.body_key for loose in added} & {loose.body_key for loose in removed}
+    return [loose for loose in removed if loose.body_key not in intact], [loose for loose in added if loose.body_key not in intact]
+
+
 def pair_moves(removed: list[LooseScope], added: list[LooseScope]) -> tuple[list[Move], frozenset[str]]:
     """The loose scopes paired (those moved intact dropped: nothing to analyse), in the order of
     `added` then of `removed`; and the names of the functions the change really removes."""
-    moved_intact = {loose.body_key for loose in added} & {loose.body_key for loose in removed}
-    removed = [loose for loose in removed if loose.body_key not in moved_intact]
-    added = [loose for loose in added if loose.body_key not in moved_intact]
+    removed, added = _without_intact_moves(removed, added)
     by_name = Counter(loose.name_key for loose in removed)
     unpaired = {loose.name_key: loose for loose in removed if by_name[loose.name_key] == 1}
     moves = [Move(unpaired.pop(loose.name_key, None), loose) for loose in added]

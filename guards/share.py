@@ -133,18 +133,23 @@ class Share:
     def check(self, decided: Decided) -> Checked:
         """The second round: the rules on every file, with the moves the check paired, and the
         complexity measurements."""
-        arrivals: dict[int, list[Arrival]] = {index: [] for index in self._files}
         for move in decided.moves:
             self._pairs[move.file].append(self._move_pair(move))
-            if move.after is not None and move.after.kind == "function":
-                arrivals[move.file].append((self._after_scope(move.after), None if move.before is None else self._before_scope(move.before)))
         facts = ChangeFacts(decided.removed_definitions, decided.called_by_changed_tests, self._inputs.calls)
         # All plans first: a file's parse (whole or per segment) depends on every scope it holds.
         plans = {index: plan_rules(pairs, self._inputs.scope_rules) for index, pairs in self._pairs.items()}
         per_file = {index: check_file(file, plans[index], facts, self._inputs.file_rules) for index, file in self._files.items()}
         planned = [plan for file_plans in plans.values() for plan in file_plans]
-        measured = [measure_file(_side_pair(file), arrivals[index]) for index, file in self._parsed() if file.after is not None] if self._inputs.measure else []
-        return Checked(per_file, tuple(measured), len(planned), sum(1 for plan in planned if plan.prefiltered))
+        measured = self._measure(decided.moves) if self._inputs.measure else ()
+        return Checked(per_file, measured, len(planned), sum(1 for plan in planned if plan.prefiltered))
+
+    def _measure(self, moves: Sequence[Move]) -> tuple[FileComplexity, ...]:
+        """The complexity of the files that exist after the change, with the functions that arrived in them."""
+        arrivals: dict[int, list[Arrival]] = {index: [] for index in self._files}
+        for move in moves:
+            if move.after is not None and move.after.kind == "function":
+                arrivals[move.file].append((self._after_scope(move.after), None if move.before is None else self._before_scope(move.before)))
+        return tuple(measure_file(_side_pair(file), arrivals[index]) for index, file in self._parsed() if file.after is not None)
 
     def _parsed(self) -> list[tuple[int, SourceFile]]:
         """The files whose new side parsed (or that the change deletes): their scopes can be compared."""

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from guards import Change, Config, FilePair, RuleSet, check
+from guards import Change, Config, FilePair, Report, RuleSet, check
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.pool import PARALLEL_FILES, WORKERS, shares
 from guards.rules.base import FileDiff, FileRule
@@ -46,18 +46,21 @@ def test_sizes_are_balanced_largest_first() -> None:
     assert shares([10, 10, 10, 30], 2) == [[3], [0, 1, 2]]
 
 
+def _check_moves(fetch_after: str, large: bool) -> Report:
+    pairs = _moves(fetch_after)
+    return check(_large(pairs) if large else Change.of(pairs), Config(), RuleSet.default())
+
+
 @pytest.mark.parametrize("large", [False, True], ids=["in-process", "workers"])
 def test_a_function_moved_intact_between_files_is_not_new_code(large: bool) -> None:
-    pairs = _moves(FETCH)
-    report = check(_large(pairs) if large else Change.of(pairs), Config(), RuleSet.default())
+    report = _check_moves(FETCH, large)
     assert [f for f in report.findings if f.path == "app/target.py"] == []
     assert "load" not in report.metrics["complexity"]["app/target.py"]["functions"]
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["in-process", "workers"])
 def test_a_function_moved_and_edited_is_compared_with_where_it_came_from(large: bool) -> None:
-    pairs = _moves(FETCH_DEFENSIVE)
-    report = check(_large(pairs) if large else Change.of(pairs), Config(), RuleSet.default())
+    report = _check_moves(FETCH_DEFENSIVE, large)
     at_target = [f for f in report.findings if f.path == "app/target.py"]
     assert {f.category for f in at_target} == {Category.FALLBACK}
     assert all(f.scope == "fetch" for f in at_target)
