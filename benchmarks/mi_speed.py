@@ -1,16 +1,17 @@
-"""`python -m benchmarks.mi_speed`: the per-file maintainability index over both sides of every
-changed file of the Django 5.1 -> 5.2 sdist diff, radon's `mi_visit(source, multi=True)` against
-`guards.metrics.maintainability(source, tree)` on the tree the outline already holds.
+"""`python -m benchmarks.mi_speed`: the complexity metrics over the changed files of the Django
+5.1 -> 5.2 sdist diff, on the outlines a check builds: the maintainability index of every side
+that parses, and `function_metrics` of the functions a check measures (each new or changed
+function after, and its namesake before; as `guards.metrics.complexity` picks them, except that a
+moved function's origin is not looked for).
 
-Prints the median of `--runs` for each, with the cyclic GC disabled as in `check` (and the new
-one again with it on), the split of the new time into its two passes, and the largest difference
-between the two indices. `--skip-radon` leaves out radon's runs (about 25 s each).
+Prints the median CPU time of `--runs` of each, with the cyclic GC disabled as in `check`, the split of
+the index into its two passes, and with `--radon` the largest difference between our index and
+radon's `mi_visit(source, multi=True)` (about 25 s).
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import gc
 import statistics
 import time
@@ -21,34 +22,58 @@ from radon.metrics import mi_visit
 
 from guards import directory_change
 from guards.analysis import read_source
-from guards.metrics import maintainability
+from guards.metrics import function_metrics, maintainability
+from guards.metrics.measure import FunctionNode
 from guards.metrics.mi_lines import raw_counts
 from guards.metrics.mi_tree import tree_counts
+from guards.outline import Outline, ScopeOutline
 
 SOURCES = Path.home() / ".cache/ratchet-bench/src"
 MAX_BYTES = 10**7
 
 
-def _sides(before: Path, after: Path) -> list[tuple[str, ast.Module]]:
-    sides = []
-    for pair in directory_change(before, after).files:
-        for data in (pair.before, pair.after):
-            if data is not None:
-                source = read_source(data, MAX_BYTES)
-                sides.append((source, ast.parse(source)))
-    return sides
+def _outline(data: bytes | None, unparsable: list[str], path: str) -> Outline | None:
+    """The side's outline; a side that does not parse is listed, as a check reports it."""
+    if data is None:
+        return None
+    source = read_source(data, MAX_BYTES)
+    try:
+        return Outline.parse(source)
+    except SyntaxError:
+        unparsable.append(path)
+        return None
 
 
-def _median(runs: int, collect: bool, work: Callable[[], object]) -> float:
+def side_pairs(before: Path, after: Path) -> tuple[list[tuple[Outline | None, Outline | None]], list[str]]:
+    """The changed `.py` files' outlines, before and after, and the sides that do not parse."""
+    unparsable: list[str] = []
+    pairs = [(_outline(pair.before, unparsable, pair.path), _outline(pair.after, unparsable, pair.path)) for pair in directory_change(before, after).files]
+    return pairs, unparsable
+
+
+def _functions(outline: Outline | None) -> dict[str, ScopeOutline]:
+    return {} if outline is None else {name: scope for name, scope in outline.scopes.items() if scope.kind == "function"}
+
+
+def measured_functions(pairs: list[tuple[Outline | None, Outline | None]]) -> list[FunctionNode]:
+    """Each function after whose own text is new, and its namesake before."""
+    nodes: list[FunctionNode] = []
+    for before, after in pairs:
+        old, new = _functions(before), _functions(after)
+        for name, scope in new.items():
+            if name not in old:
+                nodes.append(scope.node)
+            elif (old[name].text_digest, old[name].last_line) != (scope.text_digest, old[name].first_line + scope.last_line - scope.first_line):
+                nodes += [scope.node, old[name].node]
+    return nodes
+
+
+def _median(runs: int, work: Callable[[], object]) -> float:
     times = []
     for _ in range(runs):
-        gc.collect()
-        if not collect:
-            gc.disable()
-        start = time.perf_counter()
+        start = time.process_time()
         work()
-        times.append(time.perf_counter() - start)
-        gc.enable()
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 
@@ -57,19 +82,21 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=SOURCES / "Django-5.1")
     parser.add_argument("--after", type=Path, default=SOURCES / "Django-5.2")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-radon", action="store_true")
+    parser.add_argument("--radon", action="store_true")
     args = parser.parse_args()
-    sides = _sides(args.before, args.after)
-    print(f"{len(sides)} file sides, {sum(source.count(chr(10)) for source, _ in sides)} lines; medians of {args.runs}")
-    ours = [maintainability(source, tree) for source, tree in sides]
-    print(f"new  (gc off): {_median(args.runs, False, lambda: [maintainability(s, t) for s, t in sides]):6.2f} s")
-    print(f"new  (gc on):  {_median(args.runs, True, lambda: [maintainability(s, t) for s, t in sides]):6.2f} s")
-    print(f"  lines pass:  {_median(args.runs, False, lambda: [raw_counts(s) for s, _ in sides]):6.2f} s")
-    print(f"  tree walk:   {_median(args.runs, False, lambda: [tree_counts(t) for _, t in sides]):6.2f} s")
-    if not args.skip_radon:
-        print(f"radon (gc off): {_median(args.runs, False, lambda: [mi_visit(s, multi=True) for s, _ in sides]):6.2f} s")
+    gc.disable()  # As in `check`: with it on, parsing hundreds of files keeps the GC busy for a minute.
+    pairs, unparsable = side_pairs(args.before, args.after)
+    sides = [(side.source, side.tree) for pair in pairs for side in pair if side is not None]
+    nodes = measured_functions(pairs)
+    print(f"{len(sides)} sides that parse ({len(unparsable)} do not), {len(nodes)} functions; CPU s, medians of {args.runs}, gc off")
+    print(f"maintainability:  {_median(args.runs, lambda: [maintainability(s, t) for s, t in sides]):6.3f}")
+    print(f"  raw_counts:     {_median(args.runs, lambda: [raw_counts(s) for s, _ in sides]):6.3f}")
+    print(f"  tree_counts:    {_median(args.runs, lambda: [tree_counts(t) for _, t in sides]):6.3f}")
+    print(f"function_metrics: {_median(args.runs, lambda: [function_metrics(n) for n in nodes]):6.3f}")
+    if args.radon:
+        ours = [maintainability(source, tree) for source, tree in sides]
         radons = [mi_visit(source, multi=True) for source, _ in sides]
-        print(f"largest difference: {max(abs(a - round(b, 2)) for a, b in zip(ours, radons, strict=True)):.4f} points")
+        print(f"largest difference from radon mi: {max(abs(a - round(b, 2)) for a, b in zip(ours, radons, strict=True)):.4f} points")
 
 
 if __name__ == "__main__":

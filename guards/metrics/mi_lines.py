@@ -132,28 +132,43 @@ class _Tally:
             self.multi += sum(1 for line in source if line and not line.isspace())
 
 
-def raw_counts(source: str) -> RawCounts:
-    lines = _LINE_BREAK.split(source)
-    masked = _STRING_OR_COMMENT.sub(_mask, source)
-    code = _LINE_BREAK.split(masked)
-    assert len(code) == len(lines), "masking keeps every line"
-    tally = _Tally()
-    first, depth = -1, 0
-    for index, text in enumerate(code):
-        if first < 0:
-            if _ONE_LINE.fullmatch(text):
-                tally.line(text)  # The common case: a logical line on one line.
-                continue
-            depth = _depth(text)
-            if depth <= 0 and text[-1:] != "\\":
-                tally.line(text)
-                continue
-            first = index
-            continue
+def _split(text: str) -> list[str]:
+    """The lines of `text`, split as `_LINE_BREAK` splits them (`str.split` when it can: faster)."""
+    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+
+
+def _last_line(code: list[str], first: int) -> int:
+    """The index of the line that ends the logical line starting at `first` (masked), or
+    `len(code)` when nothing ends it."""
+    depth = 0
+    for index in range(first, len(code)):
+        text = code[index]
+        if text == "\\":
+            continue  # A line inside a multi-line string: no brackets, and continued.
         depth += _depth(text)
         if depth <= 0 and text[-1:] != "\\":
-            tally.lines(code[first : index + 1], lines[first : index + 1])
-            first = -1
-    nonblank = sum(1 for line in lines if line and not line.isspace())
-    sloc = nonblank - tally.comment_only - tally.string_lines - tally.multi
+            return index
+    return len(code)
+
+
+def raw_counts(source: str) -> RawCounts:
+    lines = _split(source)
+    masked = _STRING_OR_COMMENT.sub(_mask, source)
+    code = _split(masked)
+    assert len(code) == len(lines), "masking keeps every line"
+    tally = _Tally()
+    last = -1
+    for index, text in enumerate(code):
+        if index <= last:
+            continue  # Already counted with the logical line it continues.
+        if _ONE_LINE.fullmatch(text):
+            tally.line(text)  # The common case: a logical line on one line.
+            continue
+        last = _last_line(code, index)
+        if last == index:
+            tally.line(text)
+        elif last < len(code):
+            tally.lines(code[index : last + 1], lines[index : last + 1])
+    blank = lines.count("") + sum(map(str.isspace, lines))
+    sloc = len(lines) - blank - tally.comment_only - tally.string_lines - tally.multi
     return RawCounts(tally.lloc, sloc, masked.count(_COMMENT), tally.multi)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
+
+from guards.metrics.node_kinds import CLASS, DECIDING, DECISIONS, FUNCTION, KINDS, OPERATOR
 
 # Where the walk is, for radon's complexity total: module code (its functions and classes are
 # top level), the body of a top-level class (its functions are methods), a function body, or code
@@ -26,28 +27,6 @@ from operator import attrgetter
 _MODULE, _CLASS, _FUNCTION, _UNCOUNTED = range(4)
 _INSIDE_FUNCTION = (_FUNCTION, _FUNCTION, _UNCOUNTED, _UNCOUNTED)
 _INSIDE_CLASS = (_CLASS, _UNCOUNTED, _UNCOUNTED, _UNCOUNTED)
-# Fields that never hold a node worth visiting: names, flags, expression contexts, and the
-# operators, which the Halstead count reads from their parent.
-_SCALARS = frozenset(("name", "id", "attr", "arg", "module", "names", "asname", "level", "kind", "conversion", "is_async", "simple", "type_comment", "tag", "lineno", "rest", "kwd_attrs", "ctx", "op", "ops"))
-_LEAVES = (ast.Constant, ast.MatchSingleton)
-_LOOPS = (ast.For, ast.AsyncFor, ast.While)
-_PLAIN_NODE, _OPERATOR, _DECIDING, _BOTH = range(4)  # What a node adds besides its children.
-_NODE_TYPES = [node_type for node_type in vars(ast).values() if isinstance(node_type, type) and issubclass(node_type, ast.AST)]
-_ROLES = dict.fromkeys(_NODE_TYPES, _PLAIN_NODE)
-_ROLES.update({ast.BinOp: _OPERATOR, ast.UnaryOp: _OPERATOR, ast.AugAssign: _OPERATOR, ast.Compare: _OPERATOR, ast.BoolOp: _BOTH})
-_ROLES.update(dict.fromkeys((ast.If, ast.IfExp, *_LOOPS, ast.comprehension, ast.Try, ast.Match), _DECIDING))
-Getter = Callable[[ast.AST], object]
-
-
-def _kind(node_type: type[ast.AST]) -> tuple[int, Getter | None, bool]:
-    """How the walk treats one node type: its role, a getter of its node fields, and whether that
-    getter returns a tuple of fields (`attrgetter` of one name returns the value itself)."""
-    fields = () if node_type in _LEAVES else tuple(name for name in node_type._fields if name not in _SCALARS)
-    return _ROLES[node_type], attrgetter(*fields) if fields else None, len(fields) > 1
-
-
-_KINDS = {node_type: _kind(node_type) for node_type in _NODE_TYPES}
-_KINDS[type(None)] = (_PLAIN_NODE, None, False)  # Optional fields and `**` keys of a dict.
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +35,37 @@ class TreeCounts:
 
     volume: float
     complexity: int
+
+
+def _compare(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    assert isinstance(node, ast.Compare)
+    return list(node.ops), [*node.comparators, node.left]
+
+
+def _binary(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    assert isinstance(node, ast.BinOp)
+    return [node.op], [node.left, node.right]
+
+
+def _unary(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    assert isinstance(node, ast.UnaryOp)
+    return [node.op], [node.operand]
+
+
+def _boolean(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    assert isinstance(node, ast.BoolOp)
+    return [node.op], list(node.values)
+
+
+def _augmented(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    assert isinstance(node, ast.AugAssign), type(node)
+    return [node.op], [node.target, node.value]
+
+
+# radon's Halstead operators and operands of each operator node, and the operand keys it uses
+# (any other operand is keyed by the node itself, so it is distinct).
+_OPERATIONS = {ast.Compare: _compare, ast.BinOp: _binary, ast.UnaryOp: _unary, ast.BoolOp: _boolean, ast.AugAssign: _augmented}
+_OPERAND_KEYS = {ast.Name: attrgetter("id"), ast.Attribute: attrgetter("attr"), ast.Constant: attrgetter("value")}
 
 
 class _Halstead:
@@ -67,29 +77,16 @@ class _Halstead:
         self.operand_keys: set[tuple[str | None, object]] = set()
 
     def count(self, node: ast.AST, context: str | None) -> None:
-        if isinstance(node, ast.Compare):
-            ops, operands = node.ops, [*node.comparators, node.left]
-        elif isinstance(node, ast.BinOp):
-            ops, operands = [node.op], [node.left, node.right]
-        elif isinstance(node, ast.UnaryOp):
-            ops, operands = [node.op], [node.operand]
-        elif isinstance(node, ast.BoolOp):
-            ops, operands = [node.op], node.values
-        else:
-            assert isinstance(node, ast.AugAssign), type(node)
-            ops, operands = [node.op], [node.target, node.value]
+        ops, operands = _OPERATIONS[type(node)](node)
         self.operators += len(ops)
         self.operator_kinds.update(type(op) for op in ops)
         self.operands += len(operands)
         for operand in operands:
-            if isinstance(operand, ast.Name):
-                self.operand_keys.add((context, operand.id))
-            elif isinstance(operand, ast.Attribute):
-                self.operand_keys.add((context, operand.attr))
-            elif isinstance(operand, ast.Constant):
-                self.operand_keys.add((context, operand.value))
+            kind = type(operand)
+            if kind in _OPERAND_KEYS:
+                self.operand_keys.add((context, _OPERAND_KEYS[kind](operand)))
             else:
-                self.anonymous += 1  # radon keys any other operand by the node itself.
+                self.anonymous += 1
 
     def volume(self) -> float:
         distinct = len(self.operator_kinds) + len(self.operand_keys) + self.anonymous
@@ -97,64 +94,65 @@ class _Halstead:
         return total * math.log(distinct, 2) if distinct else 0.0
 
 
-def _decisions(node: ast.AST) -> int:
-    """The decision points radon's `ComplexityVisitor.generic_visit` adds for one node."""
-    if isinstance(node, ast.If | ast.IfExp):
-        return 1
-    if isinstance(node, ast.BoolOp):
-        return len(node.values) - 1
-    if isinstance(node, _LOOPS):
-        return 1 + bool(node.orelse)
-    if isinstance(node, ast.comprehension):
-        return 1 + len(node.ifs)
-    if isinstance(node, ast.Try):  # Not `TryStar`: radon matches the class name `Try`.
-        return len(node.handlers) + bool(node.orelse)
-    if isinstance(node, ast.Match):
-        wildcard = any(isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None for case in node.cases)
-        return max(0, len(node.cases) - wildcard)
-    return 0
+class _Walk:
+    """The state of one module's walk: the counts and the frames still to walk, each a list of
+    nodes that share a function context and a complexity place."""
 
+    __slots__ = ("halstead", "complexity", "frames")
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.halstead = _Halstead()
+        self.complexity = 1
+        self.frames: list[tuple[list[object], str | None, int]] = [(list(tree.body), None, _MODULE)]
+
+    def visit(self, node: ast.AST, action: int, context: str | None, place: int) -> bool:
+        """Counts what a node other than a plain one adds; whether it took over its children."""
+        if action >= FUNCTION:
+            return self._open(node, action, context, place)
+        if action != DECIDING:
+            self.halstead.count(node, context)
+        if action != OPERATOR and place != _UNCOUNTED:
+            self.complexity += DECISIONS[type(node)](node)
+        return False
+
+    def _open(self, node: ast.AST, action: int, context: str | None, place: int) -> bool:
+        """A definition or an `assert`: a new frame for what radon counts differently below."""
+        if action == FUNCTION:
+            assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            self.complexity += place == _CLASS  # radon adds one per method, not per function.
+            self.frames.append((list(node.body), node.name, _INSIDE_FUNCTION[place]))
+            return True
+        if action == CLASS:
+            assert isinstance(node, ast.ClassDef)
+            self.frames.append((list(node.body), context, _INSIDE_CLASS[place]))
+            self.frames.append(([*node.bases, *node.keywords, *node.decorator_list], context, _UNCOUNTED))
+            return True
+        assert isinstance(node, ast.Assert)
+        if place == _UNCOUNTED:
+            return False  # Walked as plain code: its decisions are not counted anyway.
+        self.complexity += 1
+        self.frames.append(([node.test, node.msg], context, _UNCOUNTED))
+        return True
 
 
 def tree_counts(tree: ast.Module) -> TreeCounts:
     """One iterative walk; nodes that share a function context and a complexity place are walked
     as one growing list, so only definitions and `assert`s open a new frame."""
-    halstead = _Halstead()
-    complexity = 1
-    frames: list[tuple[list[object], str | None, int]] = [(list(tree.body), None, _MODULE)]
-    while frames:
-        nodes, context, place = frames.pop()
-        counted = place != _UNCOUNTED
+    walk = _Walk(tree)
+    while walk.frames:
+        nodes, context, place = walk.frames.pop()
         for node in nodes:  # `nodes` grows while it is walked.
-            kind = type(node)
-            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-                complexity += place == _CLASS  # radon adds one per method, not per function.
-                frames.append((list(node.body), node.name, _INSIDE_FUNCTION[place]))
+            kind = KINDS[type(node)]
+            if kind is None:
                 continue
-            if kind is ast.ClassDef:
-                assert isinstance(node, ast.ClassDef)
-                frames.append((list(node.body), context, _INSIDE_CLASS[place]))
-                frames.append(([*node.bases, *node.keywords, *node.decorator_list], context, _UNCOUNTED))
+            action, children, many = kind
+            if action and walk.visit(node, action, context, place):
                 continue
-            if kind is ast.Assert and counted:
-                assert isinstance(node, ast.Assert)
-                complexity += 1
-                frames.append(([node.test, node.msg], context, _UNCOUNTED))
+            if children is None:
                 continue
-            role, getter, many = _KINDS[kind]
-            if role:
-                assert isinstance(node, ast.AST)
-                if role != _DECIDING:
-                    halstead.count(node, context)
-                if counted and role != _OPERATOR:
-                    complexity += _decisions(node)
-            if getter is None:
-                continue
-            values = getter(node) if many else (getter(node),)
-            for value in values:
+            for value in children(node) if many else (children(node),):
                 if type(value) is list:
                     nodes.extend(value)
                 else:
                     nodes.append(value)
-    return TreeCounts(halstead.volume(), complexity)
+    return TreeCounts(walk.halstead.volume(), walk.complexity)
