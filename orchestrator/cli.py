@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from guards import NO_TREE, Change, DirectoryTree, GitRepository, GitTree, GuardError, Report, RuleSet, SourceTree, directory_change, renderer
 from guards.engine import check
@@ -43,7 +42,7 @@ class OutputFormat(StrEnum):
 
 def fail(message: str) -> typer.Exit:
     """Print a one-line error and return the exit to raise: the CLI's only way out on bad input."""
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"ratchet: error: {message}", markup=False)
+    typer.echo(f"ratchet: error: {message}", err=True)
     return typer.Exit(EXIT_USAGE)
 
 
@@ -75,9 +74,11 @@ def _load_change(
         if staged:
             raise fail("--head and --staged exclude each other")
         return repository.revision_change(base or "HEAD", head), repository.root, GitTree(repository, head)
+    work_tree = GitTree(repository, None)
     if staged:
-        return repository.staged_change(base or "HEAD"), repository.root, GitTree(repository, None)
-    return repository.worktree_change(base or "HEAD"), repository.root, GitTree(repository, None)
+        return repository.staged_change(base or "HEAD"), repository.root, work_tree
+    # The change's untracked files come from the tree's listing: the work tree is scanned once.
+    return repository.worktree_change_in(work_tree.listing, base or "HEAD"), repository.root, work_tree
 
 
 def load_report(

@@ -6,11 +6,12 @@ Git's failures are translated into `guards.errors` here, once.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from guards.change import Change, FilePair, is_python_path
 from guards.errors import InputError, NotARepository, UnknownRevision
+from guards.sources.listing import TreeListing
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +57,14 @@ class GitRepository:
 
     def worktree_change(self, base: str = "HEAD") -> Change:
         """`base` against the work tree, untracked files that are not ignored included."""
+        return self.worktree_change_in(TreeListing.of_worktree(self), base)
+
+    def worktree_change_in(self, listing: TreeListing, base: str = "HEAD") -> Change:
+        """`base` against the work tree `listing` lists (`GitTree.listing`): its untracked files
+        are the change's added ones, so the tree and the change come from one scan."""
         commit = self.resolve(base)
         entries = self._diff_entries(["diff", "-M", "--name-status", "-z", commit, "--"])
-        untracked = self.git("ls-files", "--others", "--exclude-standard", "-z").decode().split("\0")
-        entries = _with_untracked(entries, {path for path in untracked if is_python_path(path)})
+        entries = _with_untracked(entries, set(listing.untracked))
         afters = {path: self._read_worktree(path) for path in _after_paths(entries)}
         return _pairs(entries, self._befores(commit, entries), afters)
 
@@ -144,20 +149,21 @@ def _pairs(entries: list[_Entry], befores: dict[str, bytes], afters: dict[str, b
 @dataclass(frozen=True, slots=True)
 class GitTree:
     """The Python files of a revision (`revision` set) or of the work tree (tracked and untracked,
-    ignored files left out)."""
+    ignored files left out), listed once when the tree is made."""
 
     repository: GitRepository
     revision: str | None
+    listing: TreeListing = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.revision is None:
+            listing = TreeListing.of_worktree(self.repository)
+        else:
+            listing = TreeListing.of_revision(self.repository, self.revision)
+        object.__setattr__(self, "listing", listing)
 
     def python_paths(self) -> list[str]:
-        if self.revision is None:
-            listed = self.repository.git("ls-files", "--cached", "--others", "--exclude-standard", "-z")
-        else:
-            listed = self.repository.git("ls-tree", "-r", "--name-only", "-z", self.revision)
-        return sorted({p for p in listed.decode().split("\0") if is_python_path(p) and self._exists(p)})
-
-    def _exists(self, path: str) -> bool:
-        return self.revision is not None or (self.repository.root / path).is_file()
+        return list(self.listing.paths)
 
     def read(self, paths: list[str]) -> dict[str, bytes]:
         if self.revision is None:
