@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from guards import GuardError
 
@@ -36,7 +35,7 @@ def _answer(decide: Callable[[str], HookResponse]) -> None:
     try:
         response = decide(sys.stdin.read())
     except (HookInputError, GuardError, OSError) as exc:  # Hook boundary: report, never block (see module doc).
-        Console(stderr=True, highlight=False, soft_wrap=True).print(f"ratchet hook: {exc}", markup=False)
+        typer.echo(f"ratchet hook: {exc}", err=True)
         raise typer.Exit(EXIT_HOOK_ERROR) from exc
     if response.fields:
         sys.stdout.write(json.dumps(dict(response.fields)) + "\n")
