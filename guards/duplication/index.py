@@ -9,9 +9,11 @@ from array import array
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
-from guards.duplication.cache import CorruptEntry, DiskCache, FileIndex, blob_id
+from guards.duplication.cache import DiskCache, FileIndex, NoStore, Store
 from guards.duplication.keys import content_ids
+from guards.sources.listing import blob_id
 from guards.duplication.tokens import normalise
 from guards.duplication.windows import Shingling, sampled_windows
 from guards.tree import SourceTree
@@ -77,55 +79,65 @@ class IndexStats:
 
 @dataclass(slots=True)
 class Indexer:
-    """Entries by content id: from the disk cache when `cache` is set, otherwise built in memory."""
+    """Entries by content id, from `store` or built. Entries built are kept in `pending` and
+    written in one go when the indexer is closed (use it as a context manager): a check writes
+    the cache once."""
 
     shingling: Shingling
-    cache: DiskCache | None
+    store: Store
     max_bytes: int
     stats: IndexStats = field(default_factory=IndexStats)
+    pending: dict[str, FileIndex] = field(default_factory=dict)
 
     @classmethod
     def create(cls, shingling: Shingling, cache_dir: Path | None, max_bytes: int) -> Indexer:
-        cache = DiskCache.under(cache_dir, shingling.key) if cache_dir is not None else None
-        return cls(shingling, cache, max_bytes)
+        store = DiskCache.under(cache_dir, shingling.key).open() if cache_dir is not None else NoStore()
+        return cls(shingling, store, max_bytes)
 
-    def _cached(self, key: str) -> FileIndex | None:
-        if self.cache is None:
-            return None
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, error_type: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None) -> None:
         try:
-            entry = self.cache.load(key)
-        except CorruptEntry:  # Cache boundary: a damaged entry is rebuilt, never trusted.
-            self.stats.cache_entries_rebuilt += 1
-            return None
-        if entry is not None:
-            self.stats.files_from_cache += 1
-        return entry
+            if error is None:
+                self.flush()
+        finally:
+            self.store.close()
+
+    def flush(self) -> None:
+        """Write the entries built since the last flush to the store, in one transaction."""
+        self.store.store(self.pending)
+        self.pending = {}
+
+    def _cached(self, keys: list[str]) -> dict[str, FileIndex]:
+        """The entries of `keys` already built in this check or found in the disk cache."""
+        found = {key: self.pending[key] for key in keys if key in self.pending}
+        lookup = self.store.load([key for key in keys if key not in found])
+        self.stats.cache_entries_rebuilt += lookup.damaged
+        found.update(lookup.entries)
+        self.stats.files_from_cache += sum(key in found for key in keys)
+        return found
 
     def _store(self, key: str, entry: FileIndex) -> None:
         self.stats.files_indexed += 1
-        if self.cache is not None:
-            self.cache.store(key, entry)
+        self.pending[key] = entry
 
     def of_text(self, text: str) -> FileIndex:
         """A changed file's side, already decoded by the engine."""
         key = blob_id(text.encode("utf-8", "surrogatepass"))
-        entry = self._cached(key)
-        if entry is None:
-            entry = build_entry(text, self.shingling)
-            self._store(key, entry)
+        found = self._cached([key])
+        if key in found:
+            return found[key]
+        entry = build_entry(text, self.shingling)
+        self._store(key, entry)
         return entry
 
     def of_tree(self, tree: SourceTree, paths: list[str]) -> dict[str, FileIndex]:
         """Entries of `paths` in `tree`; unreadable files are left out and counted."""
         ids, read = content_ids(tree, paths)
-        entries: dict[str, FileIndex] = {}
-        missing: list[str] = []
-        for path in paths:
-            entry = self._cached(ids[path])
-            if entry is None:
-                missing.append(path)
-            else:
-                entries[path] = entry
+        found = self._cached([ids[path] for path in paths])
+        entries = {path: found[ids[path]] for path in paths if ids[path] in found}
+        missing = [path for path in paths if ids[path] not in found]
         unread = [path for path in missing if path not in read]
         read.update(tree.read(unread))
         self.stats.files_read += len(read)

@@ -22,12 +22,13 @@ def run_duplication(
     rule is selected; only `cache_dir` (when given) is written."""
     copy_rules = [rule for rule in rules if isinstance(rule, CopyRule)]
     shingling = Shingling.for_copies_of(config.duplication_min_tokens)
-    indexer = Indexer.create(shingling, cache_dir, config.max_file_bytes)
     findings: list[Finding] = []
-    if copy_rules:
-        paths = [path for path in tree.python_paths() if not config.is_excluded(path)]
-        finder = CopyFinder(shingling, config.duplication_min_tokens, config.duplication_min_lines)
-        copies = finder.find(sources, tree, paths, indexer)
-        for rule in copy_rules:
-            findings.extend(rule.check(copies))
+    # Closing the indexer writes what it built to the cache, in one go; the metrics count that.
+    with Indexer.create(shingling, cache_dir, config.max_file_bytes) as indexer:
+        if copy_rules:
+            paths = [path for path in tree.python_paths() if not config.is_excluded(path)]
+            finder = CopyFinder(shingling, config.duplication_min_tokens, config.duplication_min_lines)
+            copies = finder.find(sources, tree, paths, indexer)
+            for rule in copy_rules:
+                findings.extend(rule.check(copies))
     return findings, indexer.stats.as_metrics()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from guards import NO_TREE, Change, Config, DirectoryTree, FilePair, Finding, GitRepository, GitTree, Report, RuleSet, SourceTree, check, load_config
+from guards.duplication.cache import DiskCache
+from guards.duplication.windows import Shingling
 from guards.errors import ConfigError
 from orchestrator.cli import load_report
 from tests.conftest import GitRepo, write_files
@@ -156,20 +159,41 @@ def test_revision_tree_uses_git_blob_ids(git_repo: Callable[..., GitRepo], tmp_p
     assert [[f.line for f in r.findings if f.rule == "DU001"] for r in runs] == [[1], [1]]
 
 
-@pytest.mark.parametrize("damage", [b"", b"RDUP1 garbage", b"x" * 4000], ids=["empty", "short", "junk"])
-def test_corrupt_cache_entries_are_rebuilt(tmp_path: Path, damage: bytes) -> None:
+def _index_store(cache: Path) -> Path:
+    return DiskCache.under(cache, Shingling.for_copies_of(Config().duplication_min_tokens).key).path
+
+
+def _stored_rows(cache: Path) -> list[tuple[bytes, object]]:
+    with sqlite3.connect(_index_store(cache)) as store:
+        return store.execute("SELECT key, value FROM entries ORDER BY key").fetchall()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda rows: [b""] * len(rows), id="empty"),
+        pytest.param(lambda rows: [b"RDUP2 garbage"] * len(rows), id="short"),
+        pytest.param(lambda rows: [b"x" * 4000] * len(rows), id="junk"),
+        pytest.param(lambda rows: [value[:-1] for _, value in rows], id="truncated"),
+        pytest.param(lambda rows: ["text"] * len(rows), id="another-type"),
+        pytest.param(lambda rows: [value for _, value in reversed(rows)], id="entry-of-another-key"),
+    ],
+)
+def test_corrupt_cache_entries_are_rebuilt(tmp_path: Path, damage: Callable[[list[tuple[bytes, bytes]]], list[object]]) -> None:
     tree = tree_of(tmp_path, {"app/reports.py": ORIGINAL, "app/yearly.py": RENAMED})
     change = Change.of([FilePair("app/yearly.py", None, RENAMED.encode())])
     cache = tmp_path / "cache"
     first = _check_index(change, tree, cache)
-    entries = [path for path in cache.rglob("*") if path.is_file()]
-    assert len(entries) == 2
-    for entry in entries:
-        entry.write_bytes(damage)
+    rows = _stored_rows(cache)
+    assert len(rows) == 2
+    with sqlite3.connect(_index_store(cache)) as store:
+        store.executemany("UPDATE entries SET value = ? WHERE key = ?", [(value, key) for (key, _), value in zip(rows, damage(rows), strict=True)])
+    assert _stored_rows(cache) != rows
     second = _check_index(change, tree, cache)
     third = _check_index(change, tree, cache)
     assert second.metrics["duplication"]["cache_entries_rebuilt"] == 2
     assert third.metrics["duplication"]["files_from_cache"] == 2
+    assert _stored_rows(cache) == rows
     assert first.findings == second.findings == third.findings != ()
 
 
@@ -198,7 +222,8 @@ def test_two_processes_filling_one_cache_at_once(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "cache" / "reports")
     warm = _check_index(Change.of([FilePair("pkg/yearly.py", None, RENAMED.encode())]), tree, tmp_path / "cache")
     assert (warm.metrics["duplication"]["files_from_cache"], warm.metrics["duplication"]["cache_entries_rebuilt"]) == (42, 0)
-    assert not [path for path in (tmp_path / "cache").rglob(".*") if path.is_file()]  # no temporary file left behind
+    # One store and nothing else: no journal or temporary file left behind.
+    assert [path.name for path in (tmp_path / "cache" / "duplication").iterdir()] == [_index_store(tmp_path).name]
 
 
 # The accuracy test compares categories; this pins where the duplication cases are reported.
