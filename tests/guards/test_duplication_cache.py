@@ -14,7 +14,8 @@ import pytest
 
 from guards import Change, Config, FilePair
 from guards.duplication import Indexer, Shingling
-from guards.duplication.cache import DiskCache, blob_id
+from guards.duplication.cache import DiskCache
+from guards.sources.listing import blob_id
 from tests.guards.test_duplication import ORIGINAL, OTHER, RENAMED, _check_index, tree_of
 
 SHINGLING = Shingling.for_copies_of(Config().duplication_min_tokens)
@@ -99,7 +100,8 @@ def test_without_a_cache_directory_nothing_is_written(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from guards.duplication.cache import DiskCache, blob_id
+from guards.duplication.cache import DiskCache
+from guards.sources.listing import blob_id
 from guards.duplication.index import build_entry
 from tests.guards.test_duplication_cache import SHINGLING, texts_of
 
