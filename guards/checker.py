@@ -74,8 +74,9 @@ def _decide(outlined: list[Outlined], shares: tuple[list[int], ...]) -> list[Dec
     removed = _in_file_order(loose for share in outlined for loose in share.removed)
     moves, removed_functions = pair_moves(removed, _in_file_order(loose for share in outlined for loose in share.added))
     called = frozenset().union(*(share.called_by_changed_tests for share in outlined))
+    asserts = frozenset().union(*(share.added_asserts for share in outlined))
     owned = [frozenset(share) for share in shares]
-    return [Decided(tuple(move for move in moves if move.file in files), removed_functions, called) for files in owned]
+    return [Decided(tuple(move for move in moves if move.file in files), removed_functions, called, asserts) for files in owned]
 
 
 def _changed_sources(files: list[Decoded], outlined: list[Outlined]) -> list[ChangedSource]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 from dataclasses import dataclass
 from functools import cached_property
@@ -324,8 +324,22 @@ class ChangeFacts:
     # Names called by test functions the change adds or edits: a deleted test whose code under
     # test they call was folded into them (e.g. into one parametrized test).
     called_by_changed_tests: frozenset[str]
+    # The `assert` lines the change adds anywhere (see `assert_lines`): an assert removed from one
+    # scope and added to another (a helper it calls, another file) moved; it was not removed.
+    added_asserts: frozenset[str]
     # The repository's call graph (the after tree with the change applied), built on first use.
     calls: CallGraphSource
+
+    def asserts_elsewhere(self, test: str) -> bool:
+        """Whether the change adds `assert <test>` (with or without a message) somewhere."""
+        statement = " ".join(f"assert {test}".split())
+        return any(line == statement or line.startswith(f"{statement},") for line in self.added_asserts)
+
+
+def assert_lines(lines: Iterable[str]) -> Counter[str]:
+    """The `lines` that start an `assert` statement, whitespace collapsed; a line scan, no parse:
+    only the first line of an assert that spans several is kept."""
+    return Counter(" ".join(line.split()) for line in lines if line.lstrip().startswith("assert "))
 
 
 @dataclass(frozen=True, eq=False)

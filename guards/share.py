@@ -12,6 +12,7 @@ findings cross a process boundary. A small change is one share in the check's ow
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from guards.metrics.complexity import Arrival, FileComplexity, SidePair, measure
 from guards.moves import LooseScope, Move
 from guards.outline import Outline, ScopeOutline
 from guards.rules.base import FileRule, ScopeRule
-from guards.scope import ChangeFacts
+from guards.scope import ChangeFacts, assert_lines
 
 FileResult = tuple[list[Finding], str | None]
 
@@ -46,8 +47,9 @@ class Outlined:
 
     removed: tuple[LooseScope, ...]
     added: tuple[LooseScope, ...]
-    # Names called by the test functions the change adds or edits (see `ChangeFacts`).
+    # Names called by the test functions the change adds or edits, and the assert lines it adds (see `ChangeFacts`).
     called_by_changed_tests: frozenset[str]
+    added_asserts: frozenset[str]
     # Each new side's scopes, qualified name → first and last line: duplication names where a copy sits.
     after_scopes: dict[int, dict[str, tuple[int, int]]]
     unparsable_before: tuple[int, ...]
@@ -60,6 +62,7 @@ class Decided:
     moves: tuple[Move, ...]
     removed_definitions: frozenset[str]
     called_by_changed_tests: frozenset[str]
+    added_asserts: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,25 @@ def _called_by_changed_tests(files: Iterable[SourceFile]) -> frozenset[str]:
     return frozenset(name for file in tested for scope in _changed_tests(file) for name in _called_names(scope.node))
 
 
+def _asserts(half: Half) -> Counter[str]:
+    if half.side is None:
+        return Counter()
+    lines = half.side.outline.lines
+    return assert_lines(line for first, last in half.spans for line in lines[first - 1 : last])
+
+
+def _added_asserts(file: SourceFile, pairs: list[ScopePair], added: list[ScopeOutline]) -> Counter[str]:
+    """The assert lines each changed or added scope of `file` gains: counted scope by scope, so
+    that an assert moved from one function to another is added, and one kept in place is not."""
+    gained: Counter[str] = Counter()
+    for pair in pairs:
+        gained += _asserts(pair.after_half) - _asserts(pair.before_half)
+    for scope in added:
+        assert file.after is not None, "an added scope is on the new side"
+        gained += _asserts(scope_half(file.after, scope))
+    return gained
+
+
 def _spans(outline: Outline) -> dict[str, tuple[int, int]]:
     return {qualname: (scope.first_line, scope.last_line) for qualname, scope in outline.scopes.items()}
 
@@ -117,15 +139,18 @@ class Share:
         """The first round: every file's scopes paired by name, and what the check pairs across files."""
         removed: list[LooseScope] = []
         added: list[LooseScope] = []
+        added_asserts: Counter[str] = Counter()
         for index, file in self._parsed():
             pairs, gone, came = pair_by_name(file)
             self._pairs[index] = pairs
             removed += [LooseScope.of(index, scope) for scope in gone]
             added += [LooseScope.of(index, scope) for scope in came]
+            added_asserts += _added_asserts(file, pairs, came)
         return Outlined(
             tuple(removed),
             tuple(added),
             _called_by_changed_tests(self._files.values()),
+            frozenset(added_asserts),
             {index: _spans(file.after.outline) for index, file in self._files.items() if file.after is not None},
             tuple(index for index, file in self._files.items() if file.before_syntax_error is not None),
         )
@@ -135,7 +160,7 @@ class Share:
         complexity measurements."""
         for move in decided.moves:
             self._pairs[move.file].append(self._move_pair(move))
-        facts = ChangeFacts(decided.removed_definitions, decided.called_by_changed_tests, self._inputs.calls)
+        facts = ChangeFacts(decided.removed_definitions, decided.called_by_changed_tests, decided.added_asserts, self._inputs.calls)
         # All plans first: a file's parse (whole or per segment) depends on every scope it holds.
         plans = {index: plan_rules(pairs, self._inputs.scope_rules) for index, pairs in self._pairs.items()}
         per_file = {index: check_file(file, plans[index], facts, self._inputs.file_rules) for index, file in self._files.items()}

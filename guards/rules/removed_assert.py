@@ -26,8 +26,9 @@ class RemovedAssert(ScopeRule):
     bad state was made.
 
     Not flagged: asserts in deleted functions (the code they guarded is gone), asserts in test
-    files (the test rules judge those), an assert merely reworded or moved within the scope, and
-    an assert replaced by an explicit validation (`if not <cond>: raise ...`) on the same names.
+    files (the test rules judge those), an assert merely reworded or moved within the scope, an
+    assert the change adds elsewhere (moved into a helper, or to another file), and an assert
+    replaced by an explicit validation (`if not <cond>: raise ...`) on the same names.
 
     ## Example
     ```python
@@ -61,6 +62,11 @@ class RemovedAssert(ScopeRule):
         Example("def f(x):\n    assert x > 0\n    return g(x)\n\ndef h():\n    pass\n", "def h():\n    pass\n"),
         # Test files belong to the test rules.
         Example("def test_f():\n    assert f() == 1\n    g()\n", "def test_f():\n    g()\n", path="tests/test_service.py"),
+        # Moved into a helper the function calls.
+        Example(
+            "def f(x):\n    assert x > 0, x\n    return g(x)\n",
+            "def f(x):\n    _check(x)\n    return g(x)\n\ndef _check(x):\n    assert x > 0, x\n",
+        ),
         # Reformatted, message reworded only in layout.
         Example("def f(x):\n    assert x > 0, 'positive'\n    return g(x)\n", "def f(x):\n    assert (x > 0), \"positive\"\n    return g(x)\n"),
     )
@@ -75,5 +81,5 @@ class RemovedAssert(ScopeRule):
         for node in scope.removed(m.Assert()):
             assert isinstance(node, cst.Assert)
             names = names_in(node.test)
-            if not any(names & checked for checked in validated):
+            if not any(names & checked for checked in validated) and not scope.facts.asserts_elsewhere(code_of(node.test, limit=10_000)):
                 yield scope.finding(self.meta, node, f"removed `assert {code_of(node.test)}`")
