@@ -112,8 +112,9 @@ def _varied(ids: array[int]) -> bool:
 
 def _index_sides(changed: list[ChangedSource], indexer: Indexer) -> tuple[dict[str, FileIndex], list[FileIndex]]:
     """The changed files' new sides by path, and their old sides."""
-    news = {source.path: indexer.of_text(source.after) for source in changed if source.after is not None}
-    return news, [indexer.of_text(source.before) for source in changed if source.before is not None]
+    afters = {source.path: source.after for source in changed if source.after is not None}
+    entries = indexer.of_texts(list(afters.values()) + [source.before for source in changed if source.before is not None])
+    return dict(zip(afters, entries[: len(afters)], strict=True)), entries[len(afters) :]
 
 
 def _places(wanted: set[int], files: dict[str, FileIndex]) -> Iterator[tuple[str, int, int]]:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 import tokenize
 from array import array
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from guards.duplication.cache import DiskCache, FileIndex, NoStore, Store
 from guards.duplication.keys import content_ids
-from guards.sources.listing import blob_id
 from guards.duplication.tokens import normalise
 from guards.duplication.windows import Shingling, sampled_windows
+from guards.sources.listing import blob_id
 from guards.tree import SourceTree
+
+Built = TypeVar("Built")
+Entry = TypeVar("Entry")
 
 EMPTY = FileIndex(normalise(""), array("q"), array("I"))
 # Below this many files to tokenize, starting worker processes costs more than it saves.
@@ -48,8 +54,8 @@ def build_entry(text: str, shingling: Shingling) -> FileIndex:
     return FileIndex(tokens, *sampled_windows(tokens.ids, shingling))
 
 
-def _build_from_bytes(data: bytes, max_bytes: int, shingling: Shingling) -> FileIndex | Unreadable:
-    """Module-level, so worker processes can run it."""
+def _build_from_bytes(data: bytes, shingling: Shingling, max_bytes: int) -> FileIndex | Unreadable:
+    """Module-level (as `build_entry`), so worker processes can run it."""
     text = read_text(data, max_bytes)
     return text if isinstance(text, Unreadable) else build_entry(text, shingling)
 
@@ -122,15 +128,17 @@ class Indexer:
         self.stats.files_indexed += 1
         self.pending[key] = entry
 
-    def of_text(self, text: str) -> FileIndex:
-        """A changed file's side, already decoded by the engine."""
-        key = blob_id(text.encode("utf-8", "surrogatepass"))
-        found = self._cached([key])
-        if key in found:
-            return found[key]
-        entry = build_entry(text, self.shingling)
-        self._store(key, entry)
-        return entry
+    def of_texts(self, texts: list[str]) -> list[FileIndex]:
+        """Changed files' sides, already decoded by the engine, in the order given."""
+        keys = [blob_id(text.encode("utf-8", "surrogatepass")) for text in texts]
+        found = self._cached(keys)
+        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+        # A text given twice is built once; the second is counted as found, as if given later.
+        self.stats.files_from_cache += sum(key not in found for key in keys) - len(missing)
+        for key, entry in zip(missing, self._map(build_entry, list(missing.values())), strict=True):
+            self._store(key, entry)
+            found[key] = entry
+        return [found[key] for key in keys]
 
     def of_tree(self, tree: SourceTree, paths: list[str]) -> dict[str, FileIndex]:
         """Entries of `paths` in `tree`; unreadable files are left out and counted."""
@@ -152,7 +160,12 @@ class Indexer:
         return entries
 
     def _build_all(self, contents: list[bytes]) -> list[FileIndex | Unreadable]:
-        if len(contents) < PARALLEL_FROM:
-            return [_build_from_bytes(data, self.max_bytes, self.shingling) for data in contents]
+        return self._map(functools.partial(_build_from_bytes, max_bytes=self.max_bytes), contents)
+
+    def _map(self, build: Callable[[Built, Shingling], Entry], items: list[Built]) -> list[Entry]:
+        """`build` applied to each of `items` (tokenizing and sampling), by worker processes when
+        there are many."""
+        if len(items) < PARALLEL_FROM:
+            return [build(item, self.shingling) for item in items]
         with ProcessPoolExecutor() as pool:
-            return list(pool.map(_build_from_bytes, contents, [self.max_bytes] * len(contents), [self.shingling] * len(contents), chunksize=32))
+            return list(pool.map(build, items, [self.shingling] * len(items), chunksize=32))

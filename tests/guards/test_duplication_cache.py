@@ -74,26 +74,26 @@ def test_an_emptied_store_is_an_empty_cache(tmp_path: Path) -> None:
 def test_entries_are_written_once_when_the_indexer_closes(tmp_path: Path) -> None:
     texts = [ORIGINAL, RENAMED, OTHER, ORIGINAL]
     with Indexer.create(SHINGLING, tmp_path, 1_000_000) as indexer:
-        entries = [indexer.of_text(text) for text in texts]
+        entries = indexer.of_texts(texts)
         assert _rows(_store(tmp_path)) == []  # looked up, nothing written yet
     assert [key.hex() for key, _ in _rows(_store(tmp_path))] == sorted(blob_id(text.encode()) for text in set(texts))
     assert (indexer.stats.files_indexed, indexer.stats.files_from_cache) == (3, 1)
     with Indexer.create(SHINGLING, tmp_path, 1_000_000) as again:
-        assert [again.of_text(text) for text in texts] == entries
+        assert again.of_texts(texts) == entries
     assert (again.stats.files_indexed, again.stats.files_from_cache) == (0, 4)
 
 
 def test_a_failed_check_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(KeyError), Indexer.create(SHINGLING, tmp_path, 1_000_000) as indexer:
-        indexer.of_text(ORIGINAL)
+        indexer.of_texts([ORIGINAL])
         raise KeyError("the check failed")
     assert _rows(_store(tmp_path)) == []
 
 
 def test_without_a_cache_directory_nothing_is_written(tmp_path: Path) -> None:
     with Indexer.create(SHINGLING, None, 1_000_000) as indexer:
-        first = indexer.of_text(ORIGINAL)
-        assert indexer.of_text(ORIGINAL) == first
+        (first,) = indexer.of_texts([ORIGINAL])
+        assert indexer.of_texts([ORIGINAL]) == [first]
     assert (indexer.stats.files_indexed, indexer.stats.files_from_cache, list(tmp_path.iterdir())) == (1, 1, [])
 
 
