@@ -15,8 +15,9 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from guards.callgraph.loading import NO_SOURCE, LoadedSummaries, SummarySource
 from guards.callgraph.model import Call, FileSummary, FunctionInfo, Param, Shape
 from guards.callgraph.summary import module_name
 
@@ -47,120 +48,28 @@ def _builtin_type(name: str) -> type | None:
     return value if isinstance(value, type) else None
 
 
-def _last_name(ref: str) -> str:
-    return ref.rpartition(".")[2].rpartition(":")[2]
-
-
-class SummarySource(Protocol):
-    """Files summarised on demand (`guards.callgraph.index.TreeSummaries`)."""
-
-    def paths(self) -> list[str]: ...
-
-    def naming(self, name: str) -> list[str]: ...
-
-    def referring(self, name: str) -> list[str]: ...
-
-    def load(self, paths: list[str]) -> list[FileSummary]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class _NoSource:
-    """Every file was given to the graph up front."""
-
-    def paths(self) -> list[str]:
-        return []
-
-    def naming(self, name: str) -> list[str]:
-        return []
-
-    def referring(self, name: str) -> list[str]:
-        return []
-
-    def load(self, paths: list[str]) -> list[FileSummary]:
-        assert not paths, "the graph was given every summary"
-        return []
-
-
-_NO_SOURCE = _NoSource()
-
-
 class CallGraph:
     """Summaries indexed by the last component of what they call, resolved on demand: the rules
     ask about a few functions, so only the calls that can reach them are resolved. The complete
     networkx graph (`graph`) is resolved once, when first asked for.
 
     The graph holds the `summaries` it is given, and summarises the files of `source` only as its
-    questions need them: the files that name a function whose callers are asked for, and the
-    modules that resolving a name reaches. The answers are those of a graph given every file's
-    summary: a file outside `source.naming(name)` has no call or reference of `name` (outside
-`source.referring(name)`, no reference), and a
-    qualified name can only be defined by a module its prefixes name. Where two files define the
-    same name, the later one (in the given order, then `source.paths()`) wins.
+    questions need them (see `guards.callgraph.loading`): the files that call a function whose
+    callers are asked for, that refer to one asked whether it is exposed, and the modules that
+    resolving a name reaches. The answers are those of a graph given every file's summary.
     """
 
-    def __init__(self, summaries: Iterable[FileSummary], source: SummarySource = _NO_SOURCE) -> None:
-        self._source = source
-        self.files: dict[str, FileSummary] = {}
-        self.modules: dict[str, FileSummary] = {}
-        self.functions: dict[str, tuple[FileSummary, FunctionInfo]] = {}
-        self.classes: dict[str, tuple[FileSummary, tuple[str, ...], int]] = {}
-        self._calls_by_name: dict[str, list[tuple[FileSummary, Call]]] = {}
-        self._calls_by_caller: dict[str, list[tuple[FileSummary, Call]]] = {}
-        self._references_by_name: dict[str, list[str]] = {}
+    def __init__(self, summaries: Iterable[FileSummary], source: SummarySource = NO_SOURCE) -> None:
+        self._loaded = LoadedSummaries(summaries, source)
+        # The loaded indices, shared (they only grow, in place).
+        self.files = self._loaded.files
+        self.modules = self._loaded.modules
+        self.functions = self._loaded.functions
+        self.classes = self._loaded.classes
         self._aliases: dict[str, dict[str, str]] = {}
-        given = list(summaries)
-        self._rank = {path: rank for rank, path in enumerate([*(s.path for s in given), *source.paths()])}
-        self._module_paths: dict[str, list[str]] = {}
-        for path in source.paths():
-            self._module_paths.setdefault(module_name(path), []).append(path)
-        self._named: set[str] = set()
-        self._referred: set[str] = set()
-        for summary in given:
-            self._index(summary)
-
-    def _later(self, summary: FileSummary, holder: FileSummary) -> bool:
-        """When two files define a name, the later one wins (a file is as late as itself)."""
-        return self._rank[holder.path] <= self._rank[summary.path]
-
-    def _index(self, summary: FileSummary) -> None:
-        self.files[summary.path] = summary
-        if self._later(summary, self.modules.setdefault(summary.module, summary)):
-            self.modules[summary.module] = summary
-        for function in summary.functions:
-            if self._later(summary, self.functions.setdefault(function.qualname, (summary, function))[0]):
-                self.functions[function.qualname] = (summary, function)
-        for klass in summary.classes:
-            if self._later(summary, self.classes.setdefault(klass.qualname, (summary, klass.bases, klass.line))[0]):
-                self.classes[klass.qualname] = (summary, klass.bases, klass.line)
-        for call in summary.calls:
-            self._calls_by_name.setdefault(_last_name(call.target), []).append((summary, call))
-            self._calls_by_caller.setdefault(call.caller, []).append((summary, call))
-        for ref in _references(summary):
-            self._references_by_name.setdefault(_last_name(ref), []).append(ref)
-
-    # --- summarising on demand ---
-
-    def _need(self, paths: list[str]) -> None:
-        for summary in self._source.load([path for path in paths if path not in self.files]):
-            self._index(summary)
 
     def _need_defining(self, dotted: str) -> None:
-        """The files of every module that could define `dotted` (each of its prefixes)."""
-        parts = dotted.split(".")
-        prefixes = (".".join(parts[:cut]) for cut in range(1, len(parts) + 1))
-        self._need([path for prefix in prefixes if prefix in self._module_paths for path in self._module_paths[prefix]])
-
-    def _need_naming(self, name: str) -> None:
-        """Every file that may call or reference `name`."""
-        if name not in self._named:
-            self._named.add(name)
-            self._need(self._source.naming(name))
-
-    def _need_referring(self, name: str) -> None:
-        """Every file that may reference `name` without calling it."""
-        if name not in self._referred and name not in self._named:
-            self._referred.add(name)
-            self._need(self._source.referring(name))
+        self._loaded.need_defining(dotted)
 
     def has_function(self, qualname: str) -> bool:
         self._need_defining(qualname)
@@ -242,10 +151,10 @@ class CallGraph:
 
     def _unresolved_method_calls(self, name: str) -> int:
         """Calls of a method `name` on a receiver whose class the graph cannot tell."""
-        self._need_naming(name)
+        self._loaded.need_calling(name)
         return sum(
             1
-            for summary, call in self._calls_by_name.get(name, [])
+            for summary, call in self._loaded.calls_by_name.get(name, [])
             if call.target.startswith("a:") or (call.bound and call.target.startswith("g:") and self._site(summary, call) is None)
         )
 
@@ -253,8 +162,8 @@ class CallGraph:
         """Whether the function's callers may be outside what the graph sees: it is used as a value
         (a callback), listed in `__all__`, or re-exported by a package's `__init__`."""
         name = qualname.rpartition(".")[2]
-        self._need_referring(name)
-        return any(self.resolve(ref) == qualname for ref in self._references_by_name.get(name, []))
+        self._loaded.need_referring(name)
+        return any(self.resolve(ref) == qualname for ref in self._loaded.references_by_name.get(name, []))
 
     @cached_property
     def graph(self) -> nx.DiGraph:
@@ -263,7 +172,7 @@ class CallGraph:
         # Imported here: networkx takes longer to import than most checks take to run.
         import networkx as nx
 
-        self._need(self._source.paths())
+        self._loaded.need_all()
         graph = nx.DiGraph()
         for qualname, (summary, function) in self.functions.items():
             graph.add_node(qualname, path=summary.path, line=function.line, kind="function")
@@ -290,13 +199,13 @@ class CallGraph:
         name = qualname.rpartition(".")[2]
         if name == "__init__":
             name = qualname.rpartition(".")[0].rpartition(".")[2]
-        self._need_naming(name)
-        found = [site for summary, call in self._calls_by_name.get(name, []) if (site := self._site(summary, call)) is not None and site.callee == qualname]
+        self._loaded.need_calling(name)
+        found = [site for summary, call in self._loaded.calls_by_name.get(name, []) if (site := self._site(summary, call)) is not None and site.callee == qualname]
         return sorted(found, key=lambda site: (site.path, site.line))
 
     def callees(self, qualname: str) -> list[CallSite]:
         self._need_defining(qualname)
-        found = [site for summary, call in self._calls_by_caller.get(qualname, []) if (site := self._site(summary, call)) is not None]
+        found = [site for summary, call in self._loaded.calls_by_caller.get(qualname, []) if (site := self._site(summary, call)) is not None]
         return sorted(found, key=lambda site: (site.path, site.line))
 
     def callers_all_known(self, qualname: str) -> bool:
@@ -372,14 +281,6 @@ def describe_sites(sites: list[CallSite], limit: int = 3) -> str:
     """`app/a.py:3, app/b.py:9 and 4 more`: the call sites a finding names."""
     shown = ", ".join(site.location for site in sites[:limit])
     return f"{shown} and {len(sites) - limit} more" if len(sites) > limit else shown
-
-
-def _references(summary: FileSummary) -> list[str]:
-    """What `summary` names without calling it: references, `__all__`, and a package's re-exports."""
-    refs = [*summary.references, *(f"g:{summary.module}.{name}" for name in summary.exported)]
-    if summary.path.endswith("__init__.py"):
-        refs += [f"g:{target}" for _, target in summary.aliases]
-    return refs
 
 
 def _passed(param: Param, index: int, keywords: dict[str, Shape], positional: list[Shape]) -> Shape:

@@ -2,24 +2,21 @@
 (cached on disk by content hash, see `guards.callgraph.store`) only as far as the rules' questions
 need, and resolved into a `CallGraph` on demand.
 
-The rules ask about the callers of a few changed functions. A file that does not contain a
-function's name cannot call it, so `TreeSummaries.naming` selects the files to summarise for a
-name with a scan of their bytes; modules are summarised when resolution reaches them.
+The rules ask about the callers of a few changed functions. A file that does not call a
+function's name cannot call it, so `TreeSummaries.calling` selects the files to summarise for a
+name from their text (`guards.callgraph.scan`); modules are summarised when resolution reaches them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import re
-import tokenize
-import unicodedata
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
-from io import BytesIO
 from pathlib import Path
 
 from guards.callgraph.graph import CallGraph
+from guards.callgraph.scan import Text, call_pattern, identifiers, reference_pattern
 from guards.callgraph.model import FileSummary
 from guards.callgraph.store import CACHE_NAME, SummaryCache, summary_key
 from guards.callgraph.summary import module_name, summarise
@@ -31,7 +28,6 @@ __all__ = ["CACHE_NAME", "CallGraphSource", "TreeSummaries", "after_files", "sum
 # Below this many files to parse, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 300
 _WORKERS = 2
-_IDENTIFIER_CHARACTER = rb"[A-Za-z0-9_]"
 
 
 def _summarise_one(path: str, data: bytes) -> FileSummary:
@@ -57,16 +53,6 @@ def _summarise_all(files: list[tuple[str, bytes]]) -> Iterator[tuple[str, FileSu
             yield from ((path, result) for (path, _), result in zip(batch, results, strict=True))
 
 
-def _normalised(data: bytes) -> str:
-    """The text with identifiers as Python reads them (NFKC), for a file with non-ASCII bytes."""
-    try:
-        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
-        text = data.decode(encoding, errors="replace")
-    except (SyntaxError, LookupError):
-        text = data.decode("utf-8", errors="replace")
-    return unicodedata.normalize("NFKC", text)
-
-
 class TreeSummaries:
     """Summaries of a set of files (path -> bytes, read on first need), made or taken from the
     cache only when asked for. The paths' order is the graph's: a later file wins a name clash."""
@@ -77,6 +63,7 @@ class TreeSummaries:
         self._tree = tree
         self._given = dict(given)
         self._cache = SummaryCache(cache_dir)
+        self._texts: dict[str, Text] = {}
 
     def paths(self) -> list[str]:
         return self._paths
@@ -87,30 +74,31 @@ class TreeSummaries:
         return {path: self._given[path] if path in self._given else found[path] for path in self._paths}
 
     @cached_property
-    def _normalised(self) -> dict[str, str]:
-        """Files with non-ASCII bytes, NFKC-normalised: an ASCII name may be spelled otherwise there."""
-        return {path: _normalised(data) for path, data in self._files.items() if not data.isascii()}
+    def _identifiers(self) -> dict[str, frozenset[bytes]]:
+        """Each file's words (in code, comments or strings): one pass per file for every name asked."""
+        return {path: identifiers(data) for path, data in self._files.items()}
 
-    def naming(self, name: str) -> list[str]:
-        """The files that may call or reference the identifier `name`: a superset of those that do."""
-        return self._scan(name, b"")
+    def _text(self, path: str) -> Text:
+        if path not in self._texts:
+            self._texts[path] = Text(self._files[path])
+        return self._texts[path]
 
-    def referring(self, name: str) -> list[str]:
-        """The files that may name `name` without calling it: a superset of those that do. A name
-        followed by `(` on its line is a call or a definition (`def name(`), never a reference."""
-        return self._scan(name, rb"|[ \t]*\(")
-
-    def _scan(self, name: str, excluded: bytes) -> list[str]:
+    def _mentioning(self, name: str) -> list[str]:
+        """The files that mention `name` at all, in the paths' order."""
         if not name.isascii():
             return list(self._paths)
         wanted = name.encode()
-        pattern = re.compile(rb"(?<!%s)%s(?!%s%s)" % (_IDENTIFIER_CHARACTER, re.escape(wanted), _IDENTIFIER_CHARACTER, excluded))
-        text_pattern = re.compile(pattern.pattern.decode())
-        found = []
-        for path, data in self._files.items():
-            if (wanted in data and pattern.search(data)) or (path in self._normalised and name in self._normalised[path] and text_pattern.search(self._normalised[path])):
-                found.append(path)
-        return found
+        return [path for path, words in self._identifiers.items() if wanted in words]
+
+    def calling(self, name: str) -> list[str]:
+        """The files that may call something named `name`: a superset of those that do (see `guards.callgraph.scan`)."""
+        pattern = call_pattern(name)
+        return [path for path in self._mentioning(name) if self._text(path).calls(pattern)]
+
+    def referring(self, name: str) -> list[str]:
+        """The files that may name `name` without calling it: a superset of those that do."""
+        pattern = reference_pattern(name)
+        return [path for path in self._mentioning(name) if self._text(path).refers(pattern)]
 
     def _keys(self, paths: list[str]) -> dict[str, str]:
         return {path: summary_key(path, self._files[path]) for path in paths}

@@ -3,7 +3,13 @@
 It is a log of `marshal` records: a header, then dicts mapping a digest of a file's path and
 content to its summary's plain data (`FileSummary.to_data`). A check appends what it summarised
 as one record (cheap, and no reader ever sees a half-replaced file); a log of many records is
-compacted to one, without the entries of files that are gone, when it is read. Entries are
+compacted to one, without the entries of files that are gone, when it is read.
+
+Several processes may use the file at once (a check's forked workers each build their own
+graph): each record is appended with one `os.write` on an `O_APPEND` descriptor, so records never
+interleave; a reader that meets a record still being written stops before it; a compaction
+writes a file of its own and renames it over the log (an append racing it is lost: it only
+costs time). Entries are
 decoded only when a summary is asked for. A cache that cannot be read, or holds an entry
 `FileSummary.from_data` refuses, is deleted, to be rebuilt: it only ever costs time.
 
@@ -40,17 +46,27 @@ class DamagedCache(Exception):
 
 
 def _records(blob: bytes) -> list[dict[str, Any]]:
-    """Raises `DamagedCache` for anything `SummaryCache` did not write."""
+    """The log's complete records. A record cut short at the end is another process's append
+    seen in flight: the log ends before it. Raises `DamagedCache` for anything else
+    `SummaryCache` did not write."""
     stream = io.BytesIO(blob)
     try:
         header = marshal.load(stream)
-        records = []
-        while stream.tell() < len(blob):
-            records.append(marshal.load(stream))
     except (EOFError, ValueError, TypeError) as exc:
         raise DamagedCache(str(exc)) from exc
-    if header != _HEADER or not all(isinstance(record, dict) for record in records):
+    if header != _HEADER:
         raise DamagedCache("not a call-graph cache of this version")
+    records = []
+    while stream.tell() < len(blob):
+        try:
+            record = marshal.load(stream)
+        except EOFError:
+            return records  # the complete ones: the tail is being appended
+        except (ValueError, TypeError) as exc:
+            raise DamagedCache(str(exc)) from exc
+        if not isinstance(record, dict):
+            raise DamagedCache("a record is not a dict of summaries")
+        records.append(record)
     return records
 
 
@@ -109,9 +125,27 @@ class SummaryCache:
             self._entries = {key: value for key, value in entries.items() if key in wanted}
             self._rewrite(self._entries)
         else:
-            with self._file.open("ab") as stream:
-                stream.write(marshal.dumps(data))
-            self._records += 1
+            self._append(marshal.dumps(data))
+
+    def _append(self, record: bytes) -> None:
+        """One `os.write` of the whole record on an `O_APPEND` descriptor: the kernel places it at
+        the end of the file as it is then, so the records of the check's processes (each forked
+        worker keeps its own graph) follow each other whole and never interleave. A short write
+        (a full disk) would leave a record torn in the middle: the cache is deleted instead. A
+        log another process deleted meanwhile is written anew, header first."""
+        try:
+            descriptor = os.open(self._file_path(), os.O_WRONLY | os.O_APPEND)
+        except FileNotFoundError:
+            self._rewrite(self._loaded())
+        else:
+            try:
+                written = os.write(descriptor, record)
+            finally:
+                os.close(descriptor)
+            if written == len(record):
+                self._records += 1
+            else:
+                self.discard()
 
     def _rewrite(self, entries: dict[str, Any]) -> None:
         partial = self._file_path().with_name(f"{CACHE_NAME}.{os.getpid()}.tmp")

@@ -37,6 +37,8 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {
     kind: _expression_fields(kind) for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.AST)
 }
 _CHILD_FIELDS[type(None)] = ()  # `{**x}` has None among its keys
+# The expression nodes `_Extractor.note` tells something about.
+_NOTED = frozenset({ast.Call, ast.Attribute, ast.Subscript, ast.BoolOp, ast.Compare, ast.IfExp})
 
 
 def module_name(path: str) -> str:
@@ -183,26 +185,29 @@ class _Extractor:
     # --- expressions ---
 
     def expressions(self, root: ast.AST, context: Context, assigned_call: ast.Call | None = None, assigned: str = "") -> None:
-        """Calls and references in `root`, which holds no statements; parents come before children."""
+        """Calls and references in `root`, which holds no statements; parents come before children.
+        One loop, dispatching on the exact node type: most nodes only lead to their children."""
         functions: set[int] = set()
         used: set[int] = set()
         pending = [root]
+        pop, push, extend = pending.pop, pending.append, pending.extend
         while pending:
-            node = pending.pop()
+            node = pop()
             kind = type(node)
             if kind is ast.Name:
-                if id(node) not in functions and type(node.ctx) is ast.Load:
+                if type(node.ctx) is ast.Load and id(node) not in functions:
                     self.reference(node.id, context)
                 continue
             if kind is ast.Constant:
                 continue
-            self.note(node, kind, context, functions, used, assigned if node is assigned_call else "")
+            if kind in _NOTED:
+                self.note(node, kind, context, functions, used, assigned if node is assigned_call else "")
             for field in _CHILD_FIELDS[kind]:
                 child = getattr(node, field)
                 if type(child) is list:
-                    pending.extend(reversed(child))
+                    extend(reversed(child))
                 elif child is not None:
-                    pending.append(child)
+                    push(child)
 
     def note(self, node: ast.AST, kind: type, context: Context, functions: set[int], used: set[int], assigned: str) -> None:
         """What one expression node tells: a call, a dereference, or names it tests."""
@@ -215,7 +220,7 @@ class _Extractor:
             positive, negative = checked_names(node)
             operands = node.values if kind is ast.BoolOp else []
             context.tested.update(positive | negative, (v.id for v in operands if type(v) is ast.Name))
-        elif kind is ast.IfExp:
+        else:
             positive, negative = checked_names(node.test)
             context.tested.update(positive | negative)
 

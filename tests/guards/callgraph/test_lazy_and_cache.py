@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import marshal
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from guards.callgraph.graph import CallGraph
 from guards.callgraph.index import CACHE_NAME, TreeSummaries, summaries
+from guards.callgraph.model import FileSummary
+from guards.callgraph.store import SummaryCache
 from guards.tree import NO_TREE
 
 FILES = {
@@ -54,7 +58,7 @@ def test_lazy_graph_summarises_only_what_a_question_needs() -> None:
     [
         b"not marshal at all",
         marshal.dumps(("ratchet-callgraph", 1)) + marshal.dumps({}),
-        marshal.dumps(("ratchet-callgraph", 2)) + marshal.dumps({"x": [1]})[:-1],
+        b"\x00" + marshal.dumps(("ratchet-callgraph", 2)),
         marshal.dumps(("ratchet-callgraph", 2)) + marshal.dumps([1, 2]),
     ],
 )
@@ -63,6 +67,17 @@ def test_a_damaged_cache_is_deleted_and_rebuilt(tmp_path: Path, damage: bytes) -
     (tmp_path / CACHE_NAME).write_bytes(damage)
     assert _answers(_lazy(tmp_path), "app.billing.charge") == expected
     assert marshal.loads((tmp_path / CACHE_NAME).read_bytes()) == ("ratchet-callgraph", 2)
+
+
+def test_a_record_cut_short_at_the_end_is_an_append_in_flight(tmp_path: Path) -> None:
+    """Another process's record not yet all written: the complete records are used, the log kept."""
+    _answers(_lazy(tmp_path), "app.billing.charge")
+    complete = (tmp_path / CACHE_NAME).read_bytes()
+    (tmp_path / CACHE_NAME).write_bytes(complete + marshal.dumps({"k" * 32: ["x"] * 1000})[:-100])
+    graph = _lazy(tmp_path)
+    graph.callers("app.billing.charge")
+    assert (tmp_path / CACHE_NAME).read_bytes().startswith(complete)
+    assert sorted(graph.files) == ["app/__init__.py", "app/billing.py"]
 
 
 def test_a_damaged_entry_is_rebuilt(tmp_path: Path) -> None:
@@ -80,3 +95,36 @@ def test_a_warm_cache_is_reused_without_rewriting(tmp_path: Path) -> None:
     written = (tmp_path / CACHE_NAME).read_bytes()
     assert [_answers(_lazy(tmp_path), q) for q in QUALNAMES] == first
     assert (tmp_path / CACHE_NAME).read_bytes() == written
+
+
+def _append_records(cache_dir: Path, writer: int) -> None:
+    """Five records of a hundred large summaries each, as a check's worker appends them (all the
+    writers' records together stay below the count at which a log is compacted)."""
+    cache = SummaryCache(cache_dir)
+    for record in range(5):
+        fresh = {f"{writer}-{record}-{n}": FileSummary.empty(f"pkg/m{n}.py", "x" * 2000) for n in range(100)}
+        cache.add(fresh, set)
+
+
+def _read_log(path: Path, count: int) -> list[object]:
+    """The log's `count` records, which must be all it holds."""
+    stream = io.BytesIO(path.read_bytes())
+    records = [marshal.load(stream) for _ in range(count)]
+    assert stream.read() == b""
+    return records
+
+
+def test_processes_appending_at_once_leave_whole_records(tmp_path: Path) -> None:
+    SummaryCache(tmp_path).add({"first": FileSummary.empty("a.py", "a")}, lambda: {"first"})
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_append_records, args=(tmp_path, writer)) for writer in range(4)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join()
+    assert [process.exitcode for process in writers] == [0, 0, 0, 0]
+    records = _read_log(tmp_path / CACHE_NAME, 22)
+    assert records[0] == ("ratchet-callgraph", 2)
+    assert sorted(len(record) for record in records[1:]) == [1] + [100] * 20
+    keys = SummaryCache(tmp_path).summaries({key: key for record in records[1:] for key in record})
+    assert len(keys) == 2001
