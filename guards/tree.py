@@ -8,7 +8,7 @@ A tree is a value the caller chooses with the change: the work tree, a revision,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -38,12 +38,19 @@ NO_TREE = NoTree()
 
 @dataclass(frozen=True, slots=True)
 class DirectoryTree:
-    root: Path
+    """The Python files below `root`, listed once when the tree is made (a check asks for the
+    list several times: the report cache's key, duplication, the call graph)."""
 
-    def python_paths(self) -> list[str]:
+    root: Path
+    paths: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
         from guards.sources.dirs import python_files
 
-        return sorted(python_files(self.root))
+        object.__setattr__(self, "paths", tuple(sorted(python_files(self.root))))
+
+    def python_paths(self) -> list[str]:
+        return list(self.paths)
 
     def read(self, paths: list[str]) -> Mapping[str, bytes]:
         return {path: (self.root / path).read_bytes() for path in paths}
