@@ -127,25 +127,48 @@ def _mentions(kinds: tuple[type[Mention], ...], node: ast.Name | ast.Attribute, 
             found[kind][_key(node)] += 1
 
 
+def _if_shapes(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+    return [functools.partial(_shape, shape, shaped) for shape, shaped in IF_SHAPES if shape in triggers] if issubclass(kind, ast.If) else []
+
+
+def _or_empty(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+    return [functools.partial(_shape, OrEmpty, or_default)] if issubclass(kind, ast.BoolOp) and OrEmpty in triggers else []
+
+
+def _frozen_marks(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+    return [functools.partial(_shape, FrozenMark, frozen_mark)] if issubclass(kind, ast.keyword | ast.Dict) and FrozenMark in triggers else []
+
+
+def _decorated(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+    if not issubclass(kind, _DEFINITIONS) or not (Decorator in triggers or FrozenMark in triggers):
+        return []
+    return [functools.partial(_decorators, Decorator in triggers, FrozenMark in triggers)]
+
+
+def _function_parts(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+    parts: tuple[tuple[Trigger, Count], ...] = ((Signature, _signature), (Returns, _returns))
+    return [count for trigger, count in parts if trigger in triggers] if issubclass(kind, _FUNCTIONS) else []
+
+
+def _calls(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+    named_calls = tuple(trigger for trigger in triggers if issubclass(trigger, NamedCall))
+    return [functools.partial(_named_calls, named_calls)] if issubclass(kind, ast.Call) and named_calls else []
+
+
+def _names(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+    mentioned = tuple(trigger for trigger in triggers if issubclass(trigger, Mention))
+    return [functools.partial(_mentions, mentioned)] if issubclass(kind, ast.Name | ast.Attribute) and mentioned else []
+
+
+# For each kind of pseudo-node: what a node of a class counts for it, under the triggers in use.
+_PSEUDO_COUNTS = (_if_shapes, _or_empty, _frozen_marks, _decorated, _function_parts, _calls, _names)
+
+
 def _counts(kind: type[ast.AST], triggers: frozenset[Trigger]) -> tuple[Count, ...]:
     """What a node of class `kind` counts: itself, and the pseudo-nodes it stands for, if triggers."""
     counts: list[Count] = [functools.partial(_itself, kind)] if kind in triggers else []
-    if issubclass(kind, ast.If):
-        counts += [functools.partial(_shape, shape, shaped) for shape, shaped in IF_SHAPES if shape in triggers]
-    if issubclass(kind, ast.BoolOp) and OrEmpty in triggers:
-        counts.append(functools.partial(_shape, OrEmpty, or_default))
-    if issubclass(kind, ast.keyword | ast.Dict) and FrozenMark in triggers:
-        counts.append(functools.partial(_shape, FrozenMark, frozen_mark))
-    if issubclass(kind, _DEFINITIONS) and (Decorator in triggers or FrozenMark in triggers):
-        counts.append(functools.partial(_decorators, Decorator in triggers, FrozenMark in triggers))
-    if issubclass(kind, _FUNCTIONS):
-        counts += [count for trigger, count in ((Signature, _signature), (Returns, _returns)) if trigger in triggers]
-    named_calls = tuple(trigger for trigger in triggers if issubclass(trigger, NamedCall))
-    if issubclass(kind, ast.Call) and named_calls:
-        counts.append(functools.partial(_named_calls, named_calls))
-    mentioned = tuple(trigger for trigger in triggers if issubclass(trigger, Mention))
-    if issubclass(kind, ast.Name | ast.Attribute) and mentioned:
-        counts.append(functools.partial(_mentions, mentioned))
+    for pseudo in _PSEUDO_COUNTS:
+        counts += pseudo(kind, triggers)
     return tuple(counts)
 
 
