@@ -24,6 +24,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from types import UnionType
 from typing import Any
 
 from guards.astform import structure
@@ -150,18 +151,21 @@ def _function_parts(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[C
     return [count for trigger, count in parts if trigger in triggers] if issubclass(kind, _FUNCTIONS) else []
 
 
-def _calls(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
-    named_calls = tuple(trigger for trigger in triggers if issubclass(trigger, NamedCall))
-    return [functools.partial(_named_calls, named_calls)] if issubclass(kind, ast.Call) and named_calls else []
+def _naming(family: type[NamedCall | Mention], nodes: type[ast.AST] | UnionType, count: Callable[..., None]) -> Callable[[type[ast.AST], frozenset[Trigger]], list[Count]]:
+    """The counts of a family of pseudo-nodes that name something (calls to a name, mentions of one)."""
 
+    def counts(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
+        chosen = tuple(trigger for trigger in triggers if issubclass(trigger, family))
+        return [functools.partial(count, chosen)] if issubclass(kind, nodes) and chosen else []
 
-def _names(kind: type[ast.AST], triggers: frozenset[Trigger]) -> list[Count]:
-    mentioned = tuple(trigger for trigger in triggers if issubclass(trigger, Mention))
-    return [functools.partial(_mentions, mentioned)] if issubclass(kind, ast.Name | ast.Attribute) and mentioned else []
+    return counts
 
 
 # For each kind of pseudo-node: what a node of a class counts for it, under the triggers in use.
-_PSEUDO_COUNTS = (_if_shapes, _or_empty, _frozen_marks, _decorated, _function_parts, _calls, _names)
+_PSEUDO_COUNTS = (
+    _if_shapes, _or_empty, _frozen_marks, _decorated, _function_parts,
+    _naming(NamedCall, ast.Call, _named_calls), _naming(Mention, ast.Name | ast.Attribute, _mentions),
+)  # fmt: skip
 
 
 def _counts(kind: type[ast.AST], triggers: frozenset[Trigger]) -> tuple[Count, ...]:
