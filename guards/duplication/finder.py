@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -128,16 +128,40 @@ def _places(wanted: set[int], files: dict[str, FileIndex]) -> Iterator[tuple[str
                     yield path, value, position
 
 
-def _new_copies(runs: list[_Run], news: dict[str, FileIndex], olds: list[FileIndex]) -> list[_Run]:
+@dataclass(frozen=True, slots=True)
+class _Streams:
+    """Token streams as bytes (2 per id), and which of them sample each window hash: a stream
+    holding a run of at least `k + stride - 1` tokens samples one of the run's windows (see
+    `guards.duplication.windows`), so only the streams that sample one can hold the run."""
+
+    streams: list[bytes]
+    sampling: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, entries: Iterable[FileIndex]) -> _Streams:
+        streams: list[bytes] = []
+        sampling: dict[int, list[int]] = {}
+        for index, entry in enumerate(entries):
+            streams.append(entry.tokens.ids.tobytes())
+            for value in set(entry.fingerprint_hashes):
+                sampling.setdefault(value, []).append(index)
+        return cls(streams, sampling)
+
+    def occurrences(self, run: array[int], shingling: Shingling) -> int:
+        assert len(run) >= shingling.k + shingling.stride - 1, "a run long enough to be sampled"
+        sampled = {index for value in set(window_hashes(run, shingling.k)) if value in self.sampling for index in self.sampling[value]}
+        return _occurrences(run.tobytes(), [self.streams[index] for index in sorted(sampled)])
+
+
+def _new_copies(runs: list[_Run], news: dict[str, FileIndex], olds: list[FileIndex], shingling: Shingling) -> list[_Run]:
     """The longest runs that do not overlap in their file and whose text the change holds in
     more places than before (otherwise it moved)."""
-    after_streams = [entry.tokens.ids.tobytes() for entry in news.values()]
-    before_streams = [entry.tokens.ids.tobytes() for entry in olds]
+    after, before = _Streams.of(news.values()), _Streams.of(olds)
     chosen: list[_Run] = []
     for run in sorted(runs, key=lambda r: (-r.length, r.path, r.start)):
         overlaps = any(c.path == run.path and c.start < run.end and run.start < c.end for c in chosen)
-        needle = news[run.path].tokens.ids[run.start : run.end].tobytes()
-        if not overlaps and _occurrences(needle, after_streams) > _occurrences(needle, before_streams):
+        tokens = news[run.path].tokens.ids[run.start : run.end]
+        if not overlaps and after.occurrences(tokens, shingling) > before.occurrences(tokens, shingling):
             chosen.append(run)
     return chosen
 
@@ -160,7 +184,7 @@ class CopyFinder:
         files = {**indexer.of_tree(tree, [path for path in paths if path not in news]), **news}
         segments = {path: _added_segments(source, news[path]) for source in changed if (path := source.path) in news}
         runs = self._runs(self._seeds(news, segments), files, segments)
-        chosen = _new_copies(runs, news, olds)
+        chosen = _new_copies(runs, news, olds, self.shingling)
         scopes = {source.path: source.scopes for source in changed}
         return sorted((self._copy(run, files, scopes[run.path]) for run in chosen), key=lambda c: (c.path, c.line))
 
