@@ -26,7 +26,7 @@ from guards.names import imported_names
 from guards.outline import MODULE_SCOPE, Outline, ScopeKind, ScopeOutline
 from guards.prefilter import ScopeFilter, trigger_types
 from guards.report import FileStatus
-from guards.rules.base import FileDiff, FileRule, ScopeRule
+from guards.rules.base import SCOPE_STATUSES, FileDiff, FileRule, ScopeRule
 from guards.scope import ChangeFacts, ParsedSource, ScopeDiff, ScopeStatus, ScopeView, SegmentNode
 
 
@@ -294,18 +294,18 @@ class Plan:
     @property
     def prefiltered(self) -> bool:
         """Whether the prefilter ruled out every rule that declares its triggers."""
-        return all(rule.ast_triggers is None for rule in self.rules)
+        return all(rule.triggers_for(self.pair.status) is None for rule in self.rules)
 
 
 def plan_rules(pairs: list[ScopePair], rules: Sequence[ScopeRule]) -> list[Plan]:
     """Which rules to run on which scope; the scopes some declared rule may fire on are counted
     in their files' parse planning (a scope only undeclared rules look at is parsed per segment)."""
-    triggers = trigger_types(rule.ast_triggers for rule in rules)
+    triggers = trigger_types(rule.triggers_for(status) for rule in rules for status in SCOPE_STATUSES)
     plans = []
     for pair in pairs:
         applicable = [rule for rule in rules if rule.applies.admits(pair.file.is_test_file, pair.kind, pair.status)]
         scope_filter = ScopeFilter.of(pair.before_half.roots, pair.after_half.roots, triggers)
-        plan = Plan(pair, tuple(rule for rule in applicable if scope_filter.may_fire(rule.ast_triggers)))
+        plan = Plan(pair, tuple(rule for rule in applicable if scope_filter.may_fire(rule.triggers_for(pair.status))))
         if not plan.prefiltered:
             pair.before_half.reserve()
             pair.after_half.reserve()

@@ -62,7 +62,7 @@ class Rule(ABC):
 
 
 _KINDS: frozenset[ScopeKind] = frozenset({"module", "class", "function"})
-_STATUSES: frozenset[ScopeStatus] = frozenset({"added", "removed", "changed"})
+SCOPE_STATUSES: frozenset[ScopeStatus] = frozenset({"added", "removed", "changed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class Applies:
 
     files: Literal["tests", "code", "any"] = "any"
     kinds: frozenset[ScopeKind] = _KINDS
-    statuses: frozenset[ScopeStatus] = _STATUSES
+    statuses: frozenset[ScopeStatus] = SCOPE_STATUSES
 
     def admits(self, is_test_file: bool, kind: ScopeKind, status: ScopeStatus) -> bool:
         in_files = self.files == "any" or (self.files == "tests") == is_test_file
@@ -85,6 +85,11 @@ class ScopeRule(Rule):
     # The `ast` node types whose addition or removal can make the rule fire (see `guards.prefilter`);
     # `None`: the rule is run on every changed scope.
     ast_triggers: ClassVar[Triggers | None] = None
+
+    def triggers_for(self, status: ScopeStatus) -> Triggers | None:
+        """The triggers the prefilter tests on a scope of this status: `ast_triggers`, unless a
+        rule can say less of an added scope, where every node is new."""
+        return self.ast_triggers
 
     @abstractmethod
     def check(self, scope: ScopeDiff) -> Iterator[Finding]: ...

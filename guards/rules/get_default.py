@@ -9,7 +9,7 @@ import libcst.matchers as m
 
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.prefilter import calls_to
-from guards.rules.base import Example, ScopeRule
+from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import code_of
 from guards.scope import ScopeDiff, ScopeView, StructuralKey, structural_key
 
@@ -66,6 +66,8 @@ class GetDefault(ScopeRule):
     ```
     """
 
+    # Only a scope that read `d[k]` before can trade it for `.get`: a new one has nothing to compare.
+    applies = Applies(statuses=frozenset({"changed"}))
     ast_triggers = (calls_to("get"),)
     meta = RuleMeta(
         id="FB004",
@@ -107,8 +109,6 @@ class GetDefault(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        if not scope.before.exists:
-            return
         read_before = _read_subscripts(scope.before)
         for call in scope.added(_GET_CALL):
             assert isinstance(call, cst.Call)

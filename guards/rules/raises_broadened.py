@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import libcst as cst
 
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.prefilter import calls_starting_with, calls_to
+from guards.prefilter import Triggers, calls_starting_with, calls_to, mentions
 from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.patterns import BROAD_EXCEPTIONS, RAISES_CALL, checks_message, code_of, expected_exceptions, is_raises_call
-from guards.scope import ScopeDiff
+from guards.scope import ScopeDiff, ScopeStatus
 
 _PATH = "tests/test_service.py"
 
@@ -47,7 +47,8 @@ class RaisesBroadened(ScopeRule):
     ```
     """
 
-    applies = Applies(files="tests", kinds=frozenset({"function"}))
+    # A removed test expects nothing any more: only added and changed ones are looked at.
+    applies = Applies(files="tests", kinds=frozenset({"function"}), statuses=frozenset({"added", "changed"}))
     ast_triggers = (calls_to("raises"), calls_starting_with("assertRaises"))
     meta = RuleMeta(
         id="TS004",
@@ -57,6 +58,8 @@ class RaisesBroadened(ScopeRule):
         suggestion="Expect the specific exception the code is designed to raise, with `match=` on its message.",
     )
     VALID = (
+        # A new test expecting a specific exception.
+        Example("", "import pytest\n\ndef test_f():\n    with pytest.raises(ValueError):\n        f(-1)\n", path=_PATH),
         Example(
             "import pytest\n\ndef test_f():\n    with pytest.raises(ValueError):\n        f(-1)\n",
             "import pytest\n\ndef test_f():\n    with pytest.raises(ValueError, match='negative'):\n        f(-1)\n",
@@ -92,6 +95,10 @@ class RaisesBroadened(ScopeRule):
         ),
         Example("", "import pytest\n\ndef test_f():\n    with pytest.raises(Exception):\n        f(-1)\n", path=_PATH),
     )
+
+    def triggers_for(self, status: ScopeStatus) -> Triggers | None:
+        # A new test has no expectation to broaden: only one that expects any exception is flagged.
+        return (mentions("Exception", "BaseException"),) if status == "added" else self.ast_triggers
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
         removed = [cst.ensure_type(node, cst.Call) for node in scope.removed(RAISES_CALL)]
