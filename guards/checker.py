@@ -64,15 +64,15 @@ def _decode(change: Change, config: Config, reading: Reading) -> tuple[list[Deco
     return files, statuses
 
 
-def _in_file_order(scopes: Iterable[LooseScope]) -> list[LooseScope]:
+def _in_file_order(scopes: Iterable[Iterable[LooseScope]]) -> list[LooseScope]:
     # Which removed scope a new one is paired with may depend on the order: the change's, as in one process.
-    return sorted(scopes, key=lambda loose: loose.file)
+    return sorted((loose for share in scopes for loose in share), key=lambda loose: loose.file)
 
 
 def _decide(outlined: list[Outlined], shares: tuple[list[int], ...]) -> list[Decided]:
     """The loose scopes of every share paired across the change, and each share's part of it."""
-    removed = _in_file_order(loose for share in outlined for loose in share.removed)
-    moves, removed_functions = pair_moves(removed, _in_file_order(loose for share in outlined for loose in share.added))
+    removed, added = _in_file_order(share.removed for share in outlined), _in_file_order(share.added for share in outlined)
+    moves, removed_functions = pair_moves(removed, added)
     called = frozenset().union(*(share.called_by_changed_tests for share in outlined))
     asserts = frozenset().union(*(share.added_asserts for share in outlined))
     owned = [frozenset(share) for share in shares]

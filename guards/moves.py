@@ -70,7 +70,11 @@ def pair_moves(removed: list[LooseScope], added: list[LooseScope]) -> tuple[list
     by_name = Counter(loose.name_key for loose in removed)
     unpaired = {loose.name_key: loose for loose in removed if by_name[loose.name_key] == 1}
     moves = [Move(unpaired.pop(loose.name_key, None), loose) for loose in added]
-    # What pairing left: removed scopes whose name was not unique, or that no added scope took.
-    gone = [loose for loose in removed if by_name[loose.name_key] > 1 or loose.name_key in unpaired]
+    gone = _left(removed, by_name, unpaired)
     moves += [Move(loose, None) for loose in gone]
     return moves, frozenset(loose.name for loose in gone if loose.kind == "function")
+
+
+def _left(removed: list[LooseScope], by_name: Counter[tuple[str, str]], unpaired: dict[tuple[str, str], LooseScope]) -> list[LooseScope]:
+    """What pairing left: removed scopes whose name was not unique, or that no added scope took."""
+    return [loose for loose in removed if by_name[loose.name_key] > 1 or loose.name_key in unpaired]
