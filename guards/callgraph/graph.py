@@ -208,14 +208,18 @@ class CallGraph:
         found = [site for summary, call in self._loaded.calls_by_caller.get(qualname, []) if (site := self._site(summary, call)) is not None]
         return sorted(found, key=lambda site: (site.path, site.line))
 
+    def called_by_the_language(self, qualname: str) -> bool:
+        """A special method (`__call__`, `__eq__`, `__init__`…): its callers are operators and
+        protocols the graph does not see."""
+        return self.function(qualname).implicit != "none" and qualname.rpartition(".")[2].startswith("__")
+
     def callers_all_known(self, qualname: str) -> bool:
-        """Whether every call of the function is in the graph: not exposed, and for a method, no
-        call of its name on a receiver of unknown type."""
-        name = qualname.rpartition(".")[2]
-        if self.exposed(qualname):
+        """Whether every call of the function is in the graph: not a special method, not exposed,
+        and for a method, no call of its name on a receiver of unknown type."""
+        if self.called_by_the_language(qualname) or self.exposed(qualname):
             return False
         is_method = self.function(qualname).implicit != "none"
-        return not is_method or (not name.startswith("__") and self._unresolved_method_calls(name) == 0)
+        return not is_method or self._unresolved_method_calls(qualname.rpartition(".")[2]) == 0
 
     def argument(self, site: CallSite, name: str) -> Shape:
         """What `site` passes for the callee's parameter `name` (its default when it passes nothing)."""

@@ -83,6 +83,11 @@ class RedundantGuard(ScopeRule):
     _CALLERS = "class Invoice:\n    def __init__(self, lines):\n        self.lines = lines\n\n\ndef close(order):\n    return total(Invoice(order.lines))\n\n\ndef preview():\n    return total(Invoice([1, 2]))\n"
     _BEFORE = "def total(invoice):\n    return sum(invoice.lines)\n\n\n" + _CALLERS
     VALID = (
+        # A special method is called by the language (here `Price()(1)`), where no call site shows.
+        Example(
+            "class Price:\n    def __call__(self, amount):\n        return amount * 2\n\n\ndef main():\n    return Price().__call__(1)\n",
+            "class Price:\n    def __call__(self, amount):\n        if amount is None:\n            return 0\n        return amount * 2\n\n\ndef main():\n    return Price().__call__(1)\n",
+        ),
         # A caller passes None: the parameter is genuinely optional.
         Example(_BEFORE + "\n\ndef empty():\n    return total(None)\n", "def total(invoice):\n    if invoice is None:\n        return 0\n    return sum(invoice.lines)\n\n\n" + _CALLERS + "\n\ndef empty():\n    return total(None)\n"),
         # No known callers: nothing is proven.
@@ -106,9 +111,12 @@ class RedundantGuard(ScopeRule):
         if not subjects:
             return
         graph = scope.facts.calls.graph
-        sites = _known_callers(graph, graph.qualname(scope.path, scope.qualname))
-        for node, name in subjects:
-            if sites and all(_proves(graph, _test_on(node.test, name), graph.argument(site, name)) for site in sites):
+        qualname = graph.qualname(scope.path, scope.qualname)
+        sites = graph.callers(qualname) if graph.has_function(qualname) and not graph.called_by_the_language(qualname) else []
+        redundant = [(node, name) for node, name in subjects if sites and all(_proves(graph, _test_on(node.test, name), graph.argument(site, name)) for site in sites)]
+        # Whether the call sites are all there is comes last: it reads every file naming the function.
+        if redundant and graph.callers_all_known(qualname):
+            for node, name in redundant:
                 yield scope.finding(self.meta, node, f"added guard `if {code_of(node.test)}:` on `{name}` is redundant: no call site can make it true ({describe_sites(sites)})")
 
 
@@ -118,13 +126,6 @@ def _guarded_parameters(scope: ScopeDiff) -> list[tuple[cst.If, str]]:
     parameters = parameter_names(definition) - optional_parameters(definition)
     guards = [cst.ensure_type(node, cst.If) for node in scope.added(m.If())]
     return [(node, subject.value) for node in guards for subject in tested_subjects(node.test) if isinstance(subject, cst.Name) and subject.value in parameters]
-
-
-def _known_callers(graph: CallGraph, qualname: str) -> list[CallSite]:
-    """The call sites of `qualname`, or none when some of its callers cannot be known."""
-    if not graph.has_function(qualname) or not graph.callers_all_known(qualname):
-        return []
-    return graph.callers(qualname)
 
 
 def _test_on(test: cst.BaseExpression, name: str) -> cst.BaseExpression:
