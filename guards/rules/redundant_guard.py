@@ -112,12 +112,22 @@ class RedundantGuard(ScopeRule):
             return
         graph = scope.facts.calls.graph
         qualname = graph.qualname(scope.path, scope.qualname)
-        sites = graph.callers(qualname) if graph.has_function(qualname) and not graph.called_by_the_language(qualname) else []
-        redundant = [(node, name) for node, name in subjects if sites and all(_proves(graph, _test_on(node.test, name), graph.argument(site, name)) for site in sites)]
+        sites = _call_sites(graph, qualname)
+        redundant = [(node, name) for node, name in subjects if sites and _all_prove(graph, node, name, sites)]
         # Whether the call sites are all there is comes last: it reads every file naming the function.
         if redundant and graph.callers_all_known(qualname):
             for node, name in redundant:
                 yield scope.finding(self.meta, node, f"added guard `if {code_of(node.test)}:` on `{name}` is redundant: no call site can make it true ({describe_sites(sites)})")
+
+
+def _call_sites(graph: CallGraph, qualname: str) -> list[CallSite]:
+    """The function's call sites the graph sees; none for a special method, which the language calls."""
+    return graph.callers(qualname) if graph.has_function(qualname) and not graph.called_by_the_language(qualname) else []
+
+
+def _all_prove(graph: CallGraph, node: cst.If, name: str, sites: list[CallSite]) -> bool:
+    """Whether what every site passes for `name` makes the guard's test false."""
+    return all(_proves(graph, _test_on(node.test, name), graph.argument(site, name)) for site in sites)
 
 
 def _guarded_parameters(scope: ScopeDiff) -> list[tuple[cst.If, str]]:
