@@ -9,8 +9,9 @@ The one reference spelled in a string is a name in `__all__`. So:
 - `identifiers`: one pass per file, every identifier-like word of it, to find the few files that
   mention a name at all (a superset);
 - `Text.calls(name)`: the name followed by `(` (spaces, newlines, backslashes between: inside
-  brackets a call may span lines) or by ` as`, in the file's code with comments and plain
-  strings blanked (f-strings are kept: they hold code);
+  brackets a call may span lines) or by ` as`, and not defined there (`def name(`, `class
+  Name(`), in the file's code with comments and plain strings blanked (f-strings are kept: they
+  hold code);
 - `Text.refers(name)`: the name not followed by `(` on its line (that is a call or a definition),
   in the code, or in the whole text when the code mentions `__all__`.
 
@@ -129,7 +130,8 @@ class Text:
 
 
 def call_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!{_WORD}){re.escape(name)}(?:(?:\s|\\)*\(|(?:\s|\\)+as(?!{_WORD}))")
+    # `def name(` and `class Name(` define the name; in valid code no call is spelled so.
+    return re.compile(rf"(?<!def )(?<!class )(?<!{_WORD}){re.escape(name)}(?:(?:\s|\\)*\(|(?:\s|\\)+as(?!{_WORD}))")
 
 
 def reference_pattern(name: str) -> re.Pattern[str]:

@@ -36,6 +36,10 @@ CASES = [
     (b"s = \"it's\"\ny = total\n", "total", False, True),
     (b"__all__ = ['total']\n", "total", False, True),  # the one reference spelled in a string
     (b"totally()\nsubtotal = 1\n", "total", False, False),
+    (b"def total(x):\n    return x\n", "total", False, False),  # a definition is no call
+    (b"async def total(x):\n    return x\n", "total", False, False),
+    (b"class Total(Base):\n    pass\n", "Total", False, False),
+    (b"def total(x):\n    return total(x - 1)\n", "total", True, False),  # but it may call itself
     (b"# -*- coding: latin-1 -*-\ns = '\xe9 total()'\n", "total", False, False),
     (b"s = '\xc3\xa9'\n\xef\xbd\x94otal()\n", "total", True, False),  # fullwidth t: NFKC reads `total`
     (b"# -*- coding: shift_jis -*-\ns = 'total()'\n", "total", True, False),  # not lexed bytewise: searched whole
