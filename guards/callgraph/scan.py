@@ -135,4 +135,5 @@ def call_pattern(name: str) -> re.Pattern[str]:
 
 
 def reference_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!{_WORD}){re.escape(name)}(?!{_WORD}|[ \t]*\()")
+    # `class Name:` defines the name (a `def` is always followed by its `(`).
+    return re.compile(rf"(?<!class )(?<!{_WORD}){re.escape(name)}(?!{_WORD}|[ \t]*\()")

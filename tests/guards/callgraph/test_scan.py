@@ -39,6 +39,8 @@ CASES = [
     (b"def total(x):\n    return x\n", "total", False, False),  # a definition is no call
     (b"async def total(x):\n    return x\n", "total", False, False),
     (b"class Total(Base):\n    pass\n", "Total", False, False),
+    (b"class Total:\n    pass\n", "Total", False, False),
+    (b"class Total:\n    pass\n\nDEFAULT = Total\n", "Total", False, True),
     (b"def total(x):\n    return total(x - 1)\n", "total", True, False),  # but it may call itself
     (b"# -*- coding: latin-1 -*-\ns = '\xe9 total()'\n", "total", False, False),
     (b"s = '\xc3\xa9'\n\xef\xbd\x94otal()\n", "total", True, False),  # fullwidth t: NFKC reads `total`
