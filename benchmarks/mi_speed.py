@@ -12,6 +12,7 @@ radon's `mi_visit(source, multi=True)` (about 25 s).
 from __future__ import annotations
 
 import argparse
+import ast
 import gc
 import statistics
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 from radon.metrics import mi_visit
 
 from guards import directory_change
-from guards.analysis import read_source
+from guards.decoding import read_source
 from guards.metrics import function_metrics, maintainability
 from guards.metrics.measure import FunctionNode
 from guards.metrics.mi_lines import raw_counts
@@ -77,13 +78,23 @@ def _median(runs: int, work: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--before", type=Path, default=SOURCES / "Django-5.1")
     parser.add_argument("--after", type=Path, default=SOURCES / "Django-5.2")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--radon", action="store_true")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def _largest_difference_from_radon(sides: list[tuple[str, ast.Module]]) -> float:
+    ours = [maintainability(source, tree) for source, tree in sides]
+    radons = [mi_visit(source, multi=True) for source, _ in sides]
+    return max(abs(a - round(b, 2)) for a, b in zip(ours, radons, strict=True))
+
+
+def main() -> None:
+    args = _arguments()
     gc.disable()  # As in `check`: with it on, parsing hundreds of files keeps the GC busy for a minute.
     pairs, unparsable = side_pairs(args.before, args.after)
     sides = [(side.source, side.tree) for pair in pairs for side in pair if side is not None]
@@ -94,10 +105,7 @@ def main() -> None:
     print(f"  tree_counts:    {_median(args.runs, lambda: [tree_counts(t) for _, t in sides]):6.3f}")
     print(f"function_metrics: {_median(args.runs, lambda: [function_metrics(n) for n in nodes]):6.3f}")
     if args.radon:
-        ours = [maintainability(source, tree) for source, tree in sides]
-        radons = [mi_visit(source, multi=True) for source, _ in sides]
-        print(f"largest difference from radon mi: {max(abs(a - round(b, 2)) for a, b in zip(ours, radons, strict=True)):.4f} points")
-
+        print(f"largest difference from radon mi: {_largest_difference_from_radon(sides):.4f} points")
 
 if __name__ == "__main__":
     main()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import io
-import tokenize
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ import libcst as cst
 
 from guards.change import Change, FilePair
 from guards.config import Config
+from guards.decoding import read_source
 from guards.findings import Finding
 from guards.linemap import LineMap
 from guards.names import imported_names
@@ -28,23 +27,6 @@ from guards.prefilter import ScopeFilter, trigger_types
 from guards.report import FileStatus
 from guards.rules.base import SCOPE_STATUSES, FileDiff, FileRule, ScopeRule
 from guards.scope import ChangeFacts, ParsedSource, ScopeDiff, ScopeStatus, ScopeView, SegmentNode
-
-
-class SkippedFile(Exception):
-    """A side of a file the guard does not analyse; becomes a notice at the per-file boundary."""
-
-
-def read_source(data: bytes, max_bytes: int) -> str:
-    """Decode Python source as the interpreter would (PEP 263 cookie, BOM), or say why not."""
-    if len(data) > max_bytes:
-        raise SkippedFile(f"larger than the limit of {max_bytes} bytes")
-    if b"\0" in data:
-        raise SkippedFile("binary: contains NUL bytes")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
-    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
-        raise SkippedFile(f"not decodable as Python source ({exc})") from exc
 
 
 def _line_counts(before: str, after: str) -> tuple[int, int]:

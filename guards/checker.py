@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from guards.analysis import Decoded, Reading, SkippedFile, decode
+from guards.analysis import Decoded, Reading, decode
 from guards.callgraph.index import CallGraphSource
 from guards.change import Change
 from guards.config import Config
+from guards.decoding import SkippedFile
 from guards.duplication import ChangedSource
 from guards.duplication.run import run_duplication
 from guards.findings import Finding

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import io
 import time
-import tokenize
 from array import array
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -14,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
+from guards.decoding import SkippedFile, read_source
 from guards.duplication.cache import DiskCache, FileIndex, NoStore, Store
 from guards.duplication.keys import content_ids
 from guards.duplication.tokens import normalise
@@ -36,19 +35,6 @@ class Unreadable:
     reason: str
 
 
-def read_text(data: bytes, max_bytes: int) -> str | Unreadable:
-    """Decode as the interpreter would (PEP 263 cookie, BOM), or say why not."""
-    if len(data) > max_bytes:
-        return Unreadable(f"larger than the limit of {max_bytes} bytes")
-    if b"\0" in data:
-        return Unreadable("binary: contains NUL bytes")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
-    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:  # Per-file boundary: left out of the index, counted.
-        return Unreadable(f"not decodable as Python source ({exc})")
-
-
 def build_entry(text: str, shingling: Shingling) -> FileIndex:
     tokens = normalise(text)
     return FileIndex(tokens, *sampled_windows(tokens.ids, shingling))
@@ -56,8 +42,11 @@ def build_entry(text: str, shingling: Shingling) -> FileIndex:
 
 def _build_from_bytes(data: bytes, shingling: Shingling, max_bytes: int) -> FileIndex | Unreadable:
     """Module-level (as `build_entry`), so worker processes can run it."""
-    text = read_text(data, max_bytes)
-    return text if isinstance(text, Unreadable) else build_entry(text, shingling)
+    try:
+        text = read_source(data, max_bytes)
+    except SkippedFile as exc:  # Per-file boundary: left out of the index, counted.
+        return Unreadable(str(exc))
+    return build_entry(text, shingling)
 
 
 @dataclass(slots=True)

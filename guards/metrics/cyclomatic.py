@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 
-from guards.metrics.node_kinds import ASSERT, CLASS, DECISIONS, FUNCTION, KINDS, OPERATOR
+from guards.metrics.node_kinds import ASSERT, CLASS, DECISIONS, FUNCTION, KINDS, OPERATOR, push_children
 
 
 def _score(node: object, action: int) -> tuple[int, bool]:
@@ -43,9 +43,5 @@ def cyclomatic_complexity(function: ast.FunctionDef | ast.AsyncFunctionDef) -> i
                 continue
         if children is None:
             continue
-        for value in children(node) if many else (children(node),):
-            if type(value) is list:
-                nodes.extend(value)
-            else:
-                nodes.append(value)
+        push_children(nodes, node, children, many)
     return complexity

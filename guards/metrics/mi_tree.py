@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from operator import attrgetter
 
-from guards.metrics.node_kinds import CLASS, DECIDING, DECISIONS, FUNCTION, KINDS, OPERATOR
+from guards.metrics.node_kinds import CLASS, DECIDING, DECISIONS, FUNCTION, KINDS, OPERATOR, push_children
 
 # Where the walk is, for radon's complexity total: module code (its functions and classes are
 # top level), the body of a top-level class (its functions are methods), a function body, or code
@@ -150,9 +150,5 @@ def tree_counts(tree: ast.Module) -> TreeCounts:
                 continue
             if children is None:
                 continue
-            for value in children(node) if many else (children(node),):
-                if type(value) is list:
-                    nodes.extend(value)
-                else:
-                    nodes.append(value)
+            push_children(nodes, node, children, many)
     return TreeCounts(walk.halstead.volume(), walk.complexity)

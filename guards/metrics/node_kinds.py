@@ -87,3 +87,12 @@ _NODE_TYPES = [node_type for node_type in vars(ast).values() if isinstance(node_
 _NOTHING: Kind = (PLAIN, None, False)
 KINDS: dict[type, Kind | None] = {node_type: None if _kind(node_type) == _NOTHING else _kind(node_type) for node_type in _NODE_TYPES}
 KINDS[type(None)] = None  # Optional fields and `**` keys of a dict.
+
+
+def push_children(nodes: list[object], node: ast.AST, children: Getter, many: bool) -> None:
+    """Adds the node fields of `node` (a list field's nodes one by one) to a walk's growing list."""
+    for value in children(node) if many else (children(node),):
+        if type(value) is list:
+            nodes.extend(value)
+        else:
+            nodes.append(value)
