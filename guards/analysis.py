@@ -287,7 +287,7 @@ def plan_rules(pairs: list[ScopePair], rules: Sequence[ScopeRule]) -> list[Plan]
     for pair in pairs:
         applicable = [rule for rule in rules if rule.applies.admits(pair.file.is_test_file, pair.kind, pair.status)]
         scope_filter = ScopeFilter.of(pair.before_half.roots, pair.after_half.roots, triggers)
-        plan = Plan(pair, tuple(rule for rule in applicable if scope_filter.may_fire(rule.triggers_for(pair.status))))
+        plan = Plan(pair, tuple(rule for rule in applicable if scope_filter.may_fire(rule.triggers_for(pair.status), rule.fires_on)))
         if not plan.prefiltered:
             pair.before_half.reserve()
             pair.after_half.reserve()

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import UnionType
-from typing import Any
+from typing import Any, Literal
 
 from guards.astform import structure
 from guards.triggers import (
@@ -54,6 +54,7 @@ from guards.triggers import (
 __all__ = [
     "Decorator",
     "Fingerprint",
+    "Fires",
     "FrozenMark",
     "Mention",
     "MissingTestIf",
@@ -79,6 +80,9 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 Trigger = type[ast.AST]
 Triggers = tuple[Trigger, ...]
+# What a rule's findings need of its trigger nodes: one *added* (an after-side node with no equal
+# structure before), one *removed*, one of each (*replaced*), or either (*changed*).
+Fires = Literal["added", "removed", "replaced", "changed"]
 Fingerprint = dict[Trigger, Counter[str]]
 # What one node adds to a fingerprint, under the triggers it stands for.
 Count = Callable[[Any, Fingerprint], None]
@@ -226,11 +230,16 @@ class ScopeFilter:
     def of(cls, before: Sequence[ast.AST], after: Sequence[ast.AST], triggers: frozenset[Trigger]) -> ScopeFilter:
         return cls(fingerprint(before, triggers), fingerprint(after, triggers))
 
-    def may_fire(self, triggers: Triggers | None) -> bool:
-        """Whether a rule with these triggers can find anything: some trigger node added or removed."""
+    def may_fire(self, triggers: Triggers | None, fires: Fires = "changed") -> bool:
+        """Whether a rule with these triggers can find anything: some trigger node added or
+        removed, as `fires` asks. A rule that reports what a scope gains finds nothing where every
+        after-side trigger node has an equal twin before (equal structures have equal structural
+        keys), however many were removed."""
         if triggers is None:
             return True
-        return any(self.before[trigger] != self.after[trigger] for trigger in triggers)
+        added = any(self.after[trigger] - self.before[trigger] for trigger in triggers)
+        removed = any(self.before[trigger] - self.after[trigger] for trigger in triggers)
+        return {"added": added, "removed": removed, "replaced": added and removed, "changed": added or removed}[fires]
 
 
 def trigger_types(all_triggers: Iterable[Triggers | None]) -> frozenset[Trigger]:

@@ -168,6 +168,7 @@ class AssertionLoosened(ScopeRule):
 
     applies = Applies(files="tests", kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
     ast_triggers = (ast.Assert, calls_starting_with("assert"))
+    fires_on = "replaced"
     meta = RuleMeta(
         id="TS002",
         name="assertion-loosened",

@@ -53,6 +53,7 @@ class AssertionRemoved(ScopeRule):
 
     applies = Applies(files="tests", kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
     ast_triggers = (ast.Assert, calls_starting_with("assert"), calls_to("raises"))
+    fires_on = "removed"
     meta = RuleMeta(
         id="TS001",
         name="assertion-removed",

@@ -56,6 +56,7 @@ class AssertionSwallowed(ScopeRule):
 
     applies = Applies(files="tests", kinds=frozenset({"function"}))
     ast_triggers = (ast.Try, ast.TryStar)
+    fires_on = "added"
     meta = RuleMeta(
         id="TS006",
         name="assertion-swallowed",

@@ -21,7 +21,7 @@ from guards.change import Change, FilePair
 from guards.findings import Finding, RuleMeta
 from guards.linemap import LineMap
 from guards.outline import ScopeKind
-from guards.prefilter import Triggers
+from guards.prefilter import Fires, Triggers
 from guards.scope import ScopeDiff, ScopeStatus
 
 
@@ -85,6 +85,8 @@ class ScopeRule(Rule):
     # The `ast` node types whose addition or removal can make the rule fire (see `guards.prefilter`);
     # `None`: the rule is run on every changed scope.
     ast_triggers: ClassVar[Triggers | None] = None
+    # Which change of those nodes its findings need: most rules report only what a scope gains.
+    fires_on: ClassVar[Fires] = "changed"
 
     def triggers_for(self, status: ScopeStatus) -> Triggers | None:
         """The triggers the prefilter tests on a scope of this status: `ast_triggers`, unless a

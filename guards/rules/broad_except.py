@@ -46,6 +46,7 @@ class BroadExcept(ScopeRule):
     """
 
     ast_triggers = (ast.ExceptHandler,)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB001",
         name="broad-except",

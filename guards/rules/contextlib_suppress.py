@@ -50,6 +50,7 @@ class ContextlibSuppress(ScopeRule):
     """
 
     ast_triggers = (calls_to("suppress"),)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB003",
         name="contextlib-suppress",

@@ -105,6 +105,7 @@ class EarlyExitGuard(ScopeRule):
 
     applies = Applies(kinds=frozenset({"function"}), statuses=frozenset({"added", "changed"}))
     ast_triggers = (QuietMissingTestIf,)
+    fires_on = "added"
     meta = RuleMeta(
         id="GD001",
         name="early-exit-guard",

@@ -57,6 +57,7 @@ class FrozenRemoved(ScopeRule):
 
     applies = Applies(statuses=frozenset({"changed"}))
     ast_triggers = (FrozenMark,)
+    fires_on = "removed"
     meta = RuleMeta(
         id="IV004",
         name="frozen-removed",

@@ -69,6 +69,7 @@ class GetDefault(ScopeRule):
     # Only a scope that read `d[k]` before can trade it for `.get`: a new one has nothing to compare.
     applies = Applies(statuses=frozenset({"changed"}))
     ast_triggers = (calls_to("get"),)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB004",
         name="get-default",

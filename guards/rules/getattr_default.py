@@ -55,6 +55,7 @@ class GetattrDefault(ScopeRule):
     """
 
     ast_triggers = (calls_to("getattr"),)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB005",
         name="getattr-default",

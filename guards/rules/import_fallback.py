@@ -62,6 +62,7 @@ class ImportFallback(ScopeRule):
     """
 
     ast_triggers = (ast.Try, ast.TryStar)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB007",
         name="import-fallback",

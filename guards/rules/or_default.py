@@ -67,6 +67,7 @@ class OrDefault(ScopeRule):
     """
 
     ast_triggers = (OrEmpty,)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB006",
         name="or-default",

@@ -77,6 +77,7 @@ class CaughtRaiseRemoved(ScopeRule):
 
     applies = Applies(files="code", kinds=frozenset({"function"}), statuses=frozenset({"changed"}))
     ast_triggers = (ast.Raise,)
+    fires_on = "removed"
     meta = RuleMeta(
         id="IV005",
         name="caught-raise-removed",

@@ -50,6 +50,7 @@ class RaisesBroadened(ScopeRule):
     # A removed test expects nothing any more: only added and changed ones are looked at.
     applies = Applies(files="tests", kinds=frozenset({"function"}), statuses=frozenset({"added", "changed"}))
     ast_triggers = (calls_to("raises"), calls_starting_with("assertRaises"))
+    fires_on = "added"
     meta = RuleMeta(
         id="TS004",
         name="raises-broadened",

@@ -73,6 +73,7 @@ class RedundantGuard(ScopeRule):
 
     applies = Applies(files="code", kinds=frozenset({"function"}), statuses=frozenset({"added", "changed"}))
     ast_triggers = (MissingTestIf,)
+    fires_on = "added"
     meta = RuleMeta(
         id="GD003",
         name="redundant-guard",

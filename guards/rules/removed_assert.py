@@ -48,6 +48,7 @@ class RemovedAssert(ScopeRule):
 
     applies = Applies(files="code", statuses=frozenset({"changed"}))
     ast_triggers = (ast.Assert,)
+    fires_on = "removed"
     meta = RuleMeta(
         id="IV001",
         name="removed-assert",

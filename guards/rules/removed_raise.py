@@ -71,6 +71,7 @@ class RemovedRaise(ScopeRule):
 
     applies = Applies(files="code", statuses=frozenset({"changed"}))
     ast_triggers = (ast.Raise,)
+    fires_on = "removed"
     meta = RuleMeta(
         id="IV002",
         name="removed-raise",

@@ -45,6 +45,7 @@ class RemovedValidation(ScopeRule):
 
     applies = Applies(files="code", statuses=frozenset({"changed"}))
     ast_triggers = (ValidationIf,)
+    fires_on = "removed"
     meta = RuleMeta(
         id="IV003",
         name="removed-validation",

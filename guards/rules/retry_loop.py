@@ -95,6 +95,7 @@ class RetryLoop(ScopeRule):
     """
 
     ast_triggers = (ast.Try, ast.TryStar)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB008",
         name="retry-loop",

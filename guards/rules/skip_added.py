@@ -65,6 +65,7 @@ class SkipAdded(ScopeRule):
 
     applies = Applies(files="tests")
     ast_triggers = (mentions(*_SKIP_NAMES),)
+    fires_on = "added"
     meta = RuleMeta(
         id="TS003",
         name="skip-added",

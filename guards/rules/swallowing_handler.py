@@ -48,6 +48,7 @@ class SwallowingHandler(ScopeRule):
     """
 
     ast_triggers = (ast.ExceptHandler,)
+    fires_on = "added"
     meta = RuleMeta(
         id="FB002",
         name="swallowing-handler",

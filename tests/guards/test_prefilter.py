@@ -29,13 +29,20 @@ def _findings(example: Example, rules: RuleSet) -> list[tuple[str, str, int, str
     return sorted((f.rule, f.path, f.line, f.message) for f in check(example.change(), Config(), rules).findings)
 
 
+def _reversed(example: Example) -> Example:
+    """The example undone: what it added is removed, so a rule that fires on additions (`fires_on`)
+    must find nothing in it where the prefilter spares it."""
+    return Example(example.after, example.before, path=example.path)
+
+
 def _examples() -> list[object]:
     return [
-        pytest.param(example, id=f"{rule.meta.id}-{kind}-{index}")
+        pytest.param(shown, id=f"{rule.meta.id}-{kind}-{index}{suffix}")
         for rule in RULES
         if isinstance(rule, ScopeRule) and rule.ast_triggers is not None
         for kind in ("INVALID", "VALID")
         for index, example in enumerate(getattr(rule, kind))
+        for shown, suffix in ((example, ""), (_reversed(example), "-reversed"))
     ]
 
 
@@ -88,6 +95,25 @@ def test_fingerprints_compare_trigger_nodes_as_multisets(before: str, after: str
     scope_filter = ScopeFilter(fingerprint(ast.parse(before).body, kinds), fingerprint(ast.parse(after).body, kinds))
     assert scope_filter.may_fire(triggers) is may_fire
     assert scope_filter.may_fire(None) is True
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "fires"),
+    [
+        # One call added, none removed.
+        ("x = f(k)\n", "x = f(k)\ny = g(k)\n", {"added", "changed"}),
+        # One removed, none added: a rule that reports additions has nothing to look at.
+        ("x = f(k)\ny = g(k)\n", "x = f(k)\n", {"removed", "changed"}),
+        # One replaced by another.
+        ("x = f(k)\n", "x = g(k)\n", {"added", "removed", "replaced", "changed"}),
+        # Moved within the scope: nothing gained or lost.
+        ("x = f(k)\ny = g(k)\n", "y = g(k)\nx = f(k)\n", set()),
+    ],
+)
+def test_a_rule_runs_only_where_its_trigger_nodes_changed_the_way_it_reports(before: str, after: str, fires: set[str]) -> None:
+    kinds = frozenset({ast.Call})
+    scope_filter = ScopeFilter(fingerprint(ast.parse(before).body, kinds), fingerprint(ast.parse(after).body, kinds))
+    assert {way for way in ("added", "removed", "replaced", "changed") if scope_filter.may_fire((ast.Call,), way)} == fires
 
 
 def _file(index: int) -> FilePair:
