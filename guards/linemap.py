@@ -4,7 +4,25 @@ from __future__ import annotations
 
 import bisect
 import difflib
+from collections.abc import Sequence
 from functools import cached_property
+
+
+def matching_blocks(before: Sequence[str], after: Sequence[str], autojunk: bool) -> list[tuple[int, int, int]]:
+    """difflib's matching blocks of two files' lines: (before start, after start, size), 0-based,
+    in order, none empty. difflib's search is quadratic in the worst case; it runs only between
+    the common head and tail, which a change mostly leaves alone."""
+    limit = min(len(before), len(after))
+    head = 0
+    while head < limit and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    matcher = difflib.SequenceMatcher(None, before[head : len(before) - tail], after[head : len(after) - tail], autojunk=autojunk)
+    middle = [(old + head, new + head, size) for old, new, size in matcher.get_matching_blocks() if size]
+    ends = [(0, 0, head)] + middle + [(len(before) - tail, len(after) - tail, tail)]
+    return [block for block in ends if block[2]]
 
 
 class LineMap:
@@ -16,8 +34,7 @@ class LineMap:
 
     @cached_property
     def _blocks(self) -> list[tuple[int, int, int]]:
-        matcher = difflib.SequenceMatcher(None, self._before, self._after, autojunk=False)
-        return [block for block in matcher.get_matching_blocks() if block.size]
+        return matching_blocks(self._before, self._after, autojunk=False)
 
     def to_after(self, line: int) -> int:
         last = max(len(self._after), 1)
