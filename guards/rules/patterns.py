@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
+from guards.children import children
 from guards.scope import ScopeDiff, ScopeView, structural_key
 
 # The values a fallback hands back instead of failing.
@@ -64,7 +65,7 @@ def raises_inside(node: cst.CSTNode) -> bool:
         return True
     if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
         return False
-    return any(raises_inside(child) for child in node.children)
+    return any(raises_inside(child) for child in children(node))
 
 
 def exception_names(view: ScopeView, handler: cst.ExceptHandler) -> set[str]:
@@ -291,7 +292,7 @@ def mentioned_keys(assertion: cst.CSTNode) -> set[tuple[object, ...]]:
         if isinstance(node, cst.BaseExpression) and not m.matches(node, LITERAL):
             keys.add(structural_key(node))
         # An attribute's name is not a value of its own: `r.x` is not about a variable `x`.
-        pending.extend([node.value] if isinstance(node, cst.Attribute) else node.children)
+        pending.extend([node.value] if isinstance(node, cst.Attribute) else children(node))
     return keys
 
 

@@ -21,6 +21,7 @@ from types import MappingProxyType
 import libcst as cst
 import libcst.matchers as m
 
+from guards.children import children
 from guards.scope import LAYOUT_NODES, StructuralKey, structural_key
 
 _METAVARIABLE = re.compile(r"\$(\.\.\.)?([A-Z_][A-Z0-9_]*)")
@@ -118,8 +119,8 @@ def _sequence_variable(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.Arg) and (node.keyword is not None or node.star):
         return None
     if isinstance(node, _SEQUENCE_ITEMS):
-        children = [child for child in node.children if not isinstance(child, LAYOUT_NODES)]
-        return _sequence_variable(children[0]) if len(children) == 1 else None
+        inside = [child for child in children(node) if not isinstance(child, LAYOUT_NODES)]
+        return _sequence_variable(inside[0]) if len(inside) == 1 else None
     return _variable(node, "seq")
 
 
