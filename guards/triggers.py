@@ -60,9 +60,10 @@ class ValidationIf(ast.AST):
     _fields = ("node",)
 
 
-class MissingTestIf(ast.AST):
-    """Pseudo-node: an `if` whose test may ask whether something is missing (`x is None`,
-    `x == ""`, `len(x) == 0`, `not x`, and `or` chains of them), tested loosely."""
+class NameMissingTestIf(ast.AST):
+    """Pseudo-node: an `if` whose test may ask whether a variable itself is missing (`x is None`,
+    `x == ""`, `len(x) == 0`, `not x`, `not isinstance(x, T)`, and `or` chains of them), tested
+    loosely: a test only about attributes (`self.x is None`) is not one."""
 
     _fields = ("node",)
 
@@ -87,6 +88,24 @@ def _missing(node: ast.If) -> bool:
     return _missing_test(node.test)
 
 
+def _reads_a_variable(test: ast.expr) -> bool:
+    """Whether `test` reads a bare name other than as an attribute's object or the function it calls."""
+    pending: list[ast.AST] = [test]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.Call):
+            pending += [*node.args, *(keyword.value for keyword in node.keywords)]
+        elif not isinstance(node, ast.Attribute):
+            pending += ast.iter_child_nodes(node)
+    return False
+
+
+def _name_missing(node: ast.If) -> bool:
+    return _missing(node) and _reads_a_variable(node.test)
+
+
 class QuietMissingTestIf(ast.AST):
     """Pseudo-node: an early exit (`QuietIf`) whose test may ask whether something is missing."""
 
@@ -97,7 +116,7 @@ def _quiet_missing(node: ast.If) -> bool:
     return _quiet(node) and _missing(node)
 
 
-IF_SHAPES = ((QuietIf, _quiet), (ValidationIf, _validation), (MissingTestIf, _missing), (QuietMissingTestIf, _quiet_missing))
+IF_SHAPES = ((QuietIf, _quiet), (ValidationIf, _validation), (NameMissingTestIf, _name_missing), (QuietMissingTestIf, _quiet_missing))
 
 
 class OrEmpty(ast.AST):

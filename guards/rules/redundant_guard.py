@@ -10,7 +10,7 @@ import libcst.matchers as m
 from guards.callgraph.graph import CallGraph, CallSite, describe_sites
 from guards.callgraph.model import Shape
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.prefilter import MissingTestIf
+from guards.prefilter import NameMissingTestIf
 from guards.rules.base import Applies, Example, ScopeRule
 from guards.rules.early_exit_guard import tested_subjects
 from guards.rules.patterns import code_of, optional_parameters, parameter_names
@@ -72,7 +72,7 @@ class RedundantGuard(ScopeRule):
     """
 
     applies = Applies(files="code", kinds=frozenset({"function"}), statuses=frozenset({"added", "changed"}))
-    ast_triggers = (MissingTestIf,)
+    ast_triggers = (NameMissingTestIf,)
     fires_on = "added"
     meta = RuleMeta(
         id="GD003",

@@ -58,6 +58,11 @@ SPARED = [
     ("def f(x):\n    return x.a\n", "def f(x):\n    return x.b\n"),
     # An `if` that neither exits quietly, nor validates, nor tests for a missing value.
     ("def f(x):\n    if x > 1:\n        x = 2\n    return x\n", "def f(x):\n    if x > 3:\n        x = 2\n    return x\n"),
+    # A missing-value test on an attribute only: no parameter of the function is guarded.
+    (
+        "def f(self):\n    return self._cache\n",
+        "def f(self):\n    if self._cache is None:\n        self._cache = {}\n    return self._cache\n",
+    ),
     # The handler sits in a nested function, a scope of its own that did not change.
     (
         "def f(x):\n    def g():\n        try:\n            return 1\n        except OSError:\n            return 2\n    return x\n",
@@ -69,6 +74,7 @@ CHECKED = [
     ("def f(x):\n    assert x\n    return x\n", "def f(x):\n    return x\n"),
     ("def f(x):\n    return x\n", "def f(x=None):\n    return x\n"),
     ("def f(x):\n    return x.a\n", "def f(x):\n    return getattr(x, 'a', None)\n"),
+    ("def f(x):\n    return x\n", "def f(x):\n    if len(x) == 0:\n        x = [1]\n    return x\n"),
 ]
 
 
