@@ -3,7 +3,8 @@
 Each process that outlines a share of the files (`guards.share`) summarises the scopes its files
 add or remove as `LooseScope`s; the check pairs them here, once, for every file: a scope moved or
 renamed with its body intact is no change at all, one moved under the same unique name is
-compared with where it came from, and the rest are really added or removed.
+compared with where it came from when it kept at least half the lines of the smaller body (two
+unrelated private helpers may share a name), and the rest are really added or removed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from guards.outline import ScopeKind, ScopeOutline
+
+# A scope moved under the same name is compared with its origin when this share of the smaller
+# body's lines is on both sides; otherwise the two are unrelated, one added and one removed.
+RESEMBLANCE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +28,18 @@ class LooseScope:
     kind: ScopeKind
     name: str
     body_digest: str
+    # The body's lines, stripped, blank ones left out.
+    body_lines: tuple[str, ...]
 
     @classmethod
-    def of(cls, file: int, scope: ScopeOutline) -> LooseScope:
-        return cls(file, scope.qualname, scope.kind, scope.name, scope.body_digest())
+    def of(cls, file: int, scope: ScopeOutline, lines: list[str]) -> LooseScope:
+        body = lines[scope.node.body[0].lineno - 1 : scope.last_line]
+        return cls(file, scope.qualname, scope.kind, scope.name, scope.body_digest(), tuple(line.strip() for line in body if line.strip()))
+
+    def resembles(self, other: LooseScope) -> bool:
+        """Whether at least `RESEMBLANCE` of the smaller body's lines are in the other body."""
+        shared = sum((Counter(self.body_lines) & Counter(other.body_lines)).values())
+        return shared >= RESEMBLANCE * min(len(self.body_lines), len(other.body_lines))
 
     @property
     def body_key(self) -> tuple[str, str]:
@@ -69,10 +82,17 @@ def pair_moves(removed: list[LooseScope], added: list[LooseScope]) -> tuple[list
     removed, added = _without_intact_moves(removed, added)
     by_name = Counter(loose.name_key for loose in removed)
     unpaired = {loose.name_key: loose for loose in removed if by_name[loose.name_key] == 1}
-    moves = [Move(unpaired.pop(loose.name_key, None), loose) for loose in added]
+    moves = [Move(_origin(loose, unpaired), loose) for loose in added]
     gone = _left(removed, by_name, unpaired)
     moves += [Move(loose, None) for loose in gone]
     return moves, frozenset(loose.name for loose in gone if loose.kind == "function")
+
+
+def _origin(added: LooseScope, unpaired: dict[tuple[str, str], LooseScope]) -> LooseScope | None:
+    """The removed scope `added` came from, taken out of `unpaired`: the one of its name, if it resembles it."""
+    if added.name_key in unpaired and unpaired[added.name_key].resembles(added):
+        return unpaired.pop(added.name_key)
+    return None
 
 
 def _left(removed: list[LooseScope], by_name: Counter[tuple[str, str]], unpaired: dict[tuple[str, str], LooseScope]) -> list[LooseScope]:

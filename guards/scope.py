@@ -321,8 +321,9 @@ class ChangeFacts:
     """What rules may know about the change as a whole, beyond the scope they look at."""
 
     removed_definitions: frozenset[str]
-    # Names called by test functions the change adds or edits: a deleted test whose code under
-    # test they call was folded into them (e.g. into one parametrized test).
+    # Names called by the test code (functions of test files) the change adds or edits: a deleted
+    # test whose code under test they call was folded into them (into one parametrized test, or a
+    # renamed test whose `setUp` now builds what the old one built).
     called_by_changed_tests: frozenset[str]
     # The `assert` lines the change adds anywhere (see `assert_lines`): an assert removed from one
     # scope and added to another (a helper it calls, another file) moved; it was not removed.

@@ -82,13 +82,14 @@ def _called_names(node: ast.AST) -> set[str]:
 
 
 def _changed_tests(file: SourceFile) -> list[ScopeOutline]:
-    """The test functions of a test file that the change adds or edits."""
+    """The functions of a test file that the change adds or edits: tests, and what sets them up
+    (`setUp`, fixtures, helpers), which may now make the calls a deleted test made."""
     assert file.after is not None
     old = file.before.outline.scopes if file.before else {}
     return [
         scope
         for qualname, scope in file.after.outline.scopes.items()
-        if scope.kind == "function" and scope.name.startswith("test")
+        if scope.kind == "function"
         and not (qualname in old and old[qualname].text_digest == scope.text_digest)
     ]  # fmt: skip
 
@@ -112,9 +113,14 @@ def _added_asserts(file: SourceFile, pairs: list[ScopePair], added: list[ScopeOu
     for pair in pairs:
         gained += _asserts(pair.after_half) - _asserts(pair.before_half)
     for scope in added:
-        assert file.after is not None, "an added scope is on the new side"
-        gained += _asserts(scope_half(file.after, scope))
+        gained += _asserts(scope_half(_found_on(file.after), scope))
     return gained
+
+
+def _found_on(side: Side | None) -> Side:
+    """The side of a file a scope was found on, which is therefore there."""
+    assert side is not None, "a scope found on a side of the file is on an existing side"
+    return side
 
 
 def _spans(outline: Outline) -> dict[str, tuple[int, int]]:
@@ -143,8 +149,8 @@ class Share:
         for index, file in self._parsed():
             pairs, gone, came = pair_by_name(file)
             self._pairs[index] = pairs
-            removed += [LooseScope.of(index, scope) for scope in gone]
-            added += [LooseScope.of(index, scope) for scope in came]
+            removed += [LooseScope.of(index, scope, _found_on(file.before).outline.lines) for scope in gone]
+            added += [LooseScope.of(index, scope, _found_on(file.after).outline.lines) for scope in came]
             added_asserts += _added_asserts(file, pairs, came)
         return Outlined(
             tuple(removed),

@@ -41,8 +41,8 @@ class DeletedTest(ScopeRule):
 
     Not flagged: a test deleted together with the code under test (a function it calls is
     removed by the same change); a test moved to another file or renamed intact, which the
-    guard pairs with its new place; tests folded into one (a parametrized test the change adds
-    or edits calls everything the deleted test called, builtins aside).
+    guard pairs with its new place; tests folded into others (the test code the change adds or
+    edits, tests and what sets them up, calls everything the deleted test called, builtins aside).
 
     ## Example
     ```python
@@ -78,6 +78,12 @@ class DeletedTest(ScopeRule):
             path=_PATH,
         ),
         Example("def helper():\n    return make()\n\ndef test_f():\n    assert helper()\n", "def test_f():\n    assert make()\n", path=_PATH),
+        # Renamed and edited: what the old test built, the class's new `setUp` builds.
+        Example(
+            "class TestOrder:\n    def test_repr(self):\n        order = Order(1)\n        assert describe(order) == '<Order 1>'\n",
+            "class TestOrder:\n    def setUp(self):\n        self.order = Order(1)\n\n    def test_order_repr(self):\n        assert describe(self.order) == '<Order 1>'\n",
+            path=_PATH,
+        ),
         # Copy-pasted tests folded into one parametrized test that calls the same code.
         Example(
             "def test_one():\n    assert slug('A B') == 'a-b'\n\ndef test_two():\n    assert slug('C') == 'c'\n",

@@ -93,3 +93,26 @@ def test_a_rule_failing_in_a_worker_fails_the_check_with_its_own_error(large: bo
     change = _large([]) if large else Change.of([_filler(7)])
     with pytest.raises(_Broken, match="cannot check app/filler_07.py"):
         check(change, Config(), RuleSet((Exploding(),)))
+
+
+SAVE = "def _write(path, text):\n    with open(path, 'w') as handle:\n        handle.write(text)\n"
+SEND = "def _write(sock, data):\n    for chunk in split(data):\n        if chunk:\n            sock.sendall(chunk)\n"
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["in-process", "workers"])
+def test_an_unrelated_function_of_the_same_name_elsewhere_is_new_not_moved(large: bool) -> None:
+    """A private helper removed from one file and another of its name added to another: two
+    functions, not one moved, so the new one is judged as new."""
+    origin = FilePair("app/origin.py", (PADDING + PADDING + SAVE).encode(), (PADDING + PADDING).encode())
+    target = FilePair("app/target.py", PADDING.encode(), (PADDING + SEND).encode())
+    report = check(_large([origin, target]) if large else Change.of([origin, target]), Config(), RuleSet.default())
+    assert report.metrics["complexity"]["app/target.py"]["functions"]["_write"]["cc"] == {"before": None, "after": 3}
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["in-process", "workers"])
+def test_a_function_moved_and_partly_rewritten_is_still_compared_with_its_origin(large: bool) -> None:
+    rewritten = "def _write(path, text):\n    with open(path, 'w') as handle:\n        if text:\n            handle.write(text)\n"
+    origin = FilePair("app/origin.py", (PADDING + PADDING + SAVE).encode(), (PADDING + PADDING).encode())
+    target = FilePair("app/target.py", PADDING.encode(), (PADDING + rewritten).encode())
+    report = check(_large([origin, target]) if large else Change.of([origin, target]), Config(), RuleSet.default())
+    assert report.metrics["complexity"]["app/target.py"]["functions"]["_write"]["cc"] == {"before": 1, "after": 2}
