@@ -149,13 +149,14 @@ class CallGraph:
             call = Call(call.caller, call.line, call.target, True, call.args, call.caught, call.unchecked)
         return CallSite(summary.path, call.line, call.caller, callee, call)
 
-    def _unresolved_method_calls(self, name: str) -> int:
-        """Calls of a method `name` on a receiver whose class the graph cannot tell."""
-        self._loaded.need_calling(name)
-        return sum(
-            1
-            for summary, call in self._loaded.calls_by_name.get(name, [])
-            if call.target.startswith("a:") or (call.bound and call.target.startswith("g:") and self._site(summary, call) is None)
+    def calls_on_unknown_receivers(self, qualname: str) -> bool:
+        """Whether the function is a method also called on a receiver whose class the graph cannot
+        tell: then some of its callers are unknown. Files are summarised up to the first such call."""
+        if self.function(qualname).implicit == "none":
+            return False
+        return any(
+            call.target.startswith("a:") or (call.bound and call.target.startswith("g:") and self._site(summary, call) is None)
+            for summary, call in self._loaded.calls_named(qualname.rpartition(".")[2])
         )
 
     def exposed(self, qualname: str) -> bool:
@@ -216,10 +217,8 @@ class CallGraph:
     def callers_all_known(self, qualname: str) -> bool:
         """Whether every call of the function is in the graph: not a special method, not exposed,
         and for a method, no call of its name on a receiver of unknown type."""
-        if self.called_by_the_language(qualname) or self.exposed(qualname):
-            return False
-        is_method = self.function(qualname).implicit != "none"
-        return not is_method or self._unresolved_method_calls(qualname.rpartition(".")[2]) == 0
+        # Cheapest first: `exposed` reads every file that names the function.
+        return not (self.called_by_the_language(qualname) or self.calls_on_unknown_receivers(qualname) or self.exposed(qualname))
 
     def argument(self, site: CallSite, name: str) -> Shape:
         """What `site` passes for the callee's parameter `name` (its default when it passes nothing)."""

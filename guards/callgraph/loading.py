@@ -12,7 +12,7 @@ about a definition loads its module first. Where two files define the same name,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -129,6 +129,20 @@ class LoadedSummaries:
         if name not in self._calling:
             self._calling.add(name)
             self.need(self._source.calling(name))
+
+    def calls_named(self, name: str) -> Iterator[tuple[FileSummary, Call]]:
+        """Every call whose target's last name is `name`: those of the files loaded so far, then
+        those of the other files that may make one, each summarised only when the reader gets to
+        it (a reader looking for one such call usually stops at the first file)."""
+        read = set()
+        for summary, call in list(self.calls_by_name.get(name, [])):
+            read.add(summary.path)
+            yield summary, call
+        for path in self._source.calling(name):
+            if path not in read:
+                self.need([path])
+                summary = self.files[path]
+                yield from ((summary, call) for call in summary.calls if last_name(call.target) == name)
 
     def need_referring(self, name: str) -> None:
         """Every file that may name `name` without calling it."""

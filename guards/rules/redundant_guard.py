@@ -122,8 +122,12 @@ class RedundantGuard(ScopeRule):
 
 
 def _call_sites(graph: CallGraph, qualname: str) -> list[CallSite]:
-    """The function's call sites the graph sees; none for a special method, which the language calls."""
-    return graph.callers(qualname) if graph.has_function(qualname) and not graph.called_by_the_language(qualname) else []
+    """The function's call sites the graph sees; none where some callers are unknown as far as
+    calls go: a special method, which the language calls, or a method also called on receivers
+    of unknown type (asked first: it usually stops at the first file calling the name)."""
+    if not graph.has_function(qualname) or graph.called_by_the_language(qualname) or graph.calls_on_unknown_receivers(qualname):
+        return []
+    return graph.callers(qualname)
 
 
 def _all_prove(graph: CallGraph, node: cst.If, name: str, sites: list[CallSite]) -> bool:

@@ -53,6 +53,31 @@ def test_lazy_graph_summarises_only_what_a_question_needs() -> None:
     assert sorted(graph.files) == ["app/__init__.py", "app/billing.py"]  # the file that names it, and the modules resolution reaches
 
 
+FINDERS = {
+    "app/finders.py": b"class Finder:\n    def find(self, path):\n        return path\n",
+    **{f"app/user_{i}.py": f"def use_{i}(finder, path):\n    return finder.find(path)\n".encode() for i in range(3)},
+    "app/owner.py": b"from app.finders import Finder\n\n\ndef owner(path):\n    finder = Finder()\n    return finder.find(path)\n",
+}
+
+
+def test_a_method_called_on_an_unknown_receiver_is_found_without_summarising_every_caller() -> None:
+    lazy = CallGraph((), TreeSummaries(list(FINDERS), NO_TREE, FINDERS, None))
+    assert lazy.calls_on_unknown_receivers("app.finders.Finder.find")
+    assert sum(path.startswith("app/user_") for path in lazy.files) == 1
+    assert lazy.callers_all_known("app.finders.Finder.find") is False
+    eager = CallGraph(summaries(FINDERS, None))
+    assert eager.calls_on_unknown_receivers("app.finders.Finder.find")
+    assert [site.path for site in lazy.callers("app.finders.Finder.find")] == [site.path for site in eager.callers("app.finders.Finder.find")] == ["app/owner.py"]
+
+
+def test_a_method_called_only_on_known_receivers_reads_every_caller() -> None:
+    known = {path: data for path, data in FINDERS.items() if not path.startswith("app/user_")}
+    lazy = CallGraph((), TreeSummaries(list(known), NO_TREE, known, None))
+    assert not lazy.calls_on_unknown_receivers("app.finders.Finder.find")
+    assert not lazy.calls_on_unknown_receivers("app.owner.owner")  # a function, not a method
+    assert "app/owner.py" in lazy.files
+
+
 @pytest.mark.parametrize(
     "damage",
     [
