@@ -154,6 +154,14 @@ def test_directories_without_git(tmp_path: Path) -> None:
     }
 
 
+def test_directory_listing_skips_caches_and_does_not_follow_symlinked_directories(tmp_path: Path) -> None:
+    write_files(tmp_path / "before", {"pkg/a.py": "A = 1\n"})
+    write_files(tmp_path / "after", {"pkg/a.py": "A = 2\n", "pkg/__pycache__/a.py": "C = 1\n", "outside/x.py": "X = 1\n"})
+    (tmp_path / "after" / "pkg" / "linked").symlink_to(tmp_path / "after" / "outside", target_is_directory=True)
+    (tmp_path / "after" / "pkg" / "alias.py").symlink_to(tmp_path / "after" / "pkg" / "a.py")
+    assert sorted(shape(directory_change(tmp_path / "before", tmp_path / "after"))) == ["outside/x.py", "pkg/a.py", "pkg/alias.py"]
+
+
 def _git_patch(repo: GitRepo) -> str:
     """The work tree's change as `git diff` writes it; the work tree is then put back to HEAD."""
     repo.git("add", "-A")
