@@ -26,8 +26,7 @@ from guards.callgraph.index import CallGraphSource
 from guards.change import Change
 from guards.config import Config
 from guards.findings import Finding
-from guards.checker import _decide
-from guards.share import Inputs, Share
+from guards.share import Inputs, Share, decide
 
 _GRAPH_RULES = frozenset({"GD003", "IV005", "IV006"})
 
@@ -50,7 +49,7 @@ def _run_rules(change: Change, source: CallGraphSource, clock: Callable[[], floa
     files = [decode(pair, reading) for pair in change.files if not config.is_excluded(pair.path)]
     share = Share(Inputs(files, source, rules, (), False), range(len(files)))
     # One share of every file, paired across files as `check` pairs its shares.
-    (decided,) = _decide([share.summarise()], (list(range(len(files))),))
+    (decided,) = decide([share.summarise()], (list(range(len(files))),))
     started = clock()
     checked = share.check(decided)
     seconds = clock() - started

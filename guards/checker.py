@@ -24,12 +24,11 @@ from guards.duplication import ChangedSource
 from guards.duplication.run import run_duplication
 from guards.findings import Finding
 from guards.metrics.rule import complexity_rules, run_complexity
-from guards.moves import LooseScope, pair_moves
 from guards.pool import share_out
 from guards.registry import RuleSet, finding_selected, severity_override
 from guards.report import FileStatus, Report, judge
 from guards.rules.base import CompositeRule
-from guards.share import Checked, Decided, FileResult, Inputs, Outlined
+from guards.share import Checked, FileResult, Inputs, Outlined, decide
 from guards.tree import SourceTree
 
 __all__ = ["analyse"]
@@ -65,21 +64,6 @@ def _decode(change: Change, config: Config, reading: Reading) -> tuple[list[Deco
     return files, statuses
 
 
-def _in_file_order(scopes: Iterable[Iterable[LooseScope]]) -> list[LooseScope]:
-    # Which removed scope a new one is paired with may depend on the order: the change's, as in one process.
-    return sorted((loose for share in scopes for loose in share), key=lambda loose: loose.file)
-
-
-def _decide(outlined: list[Outlined], shares: tuple[list[int], ...]) -> list[Decided]:
-    """The loose scopes of every share paired across the change, and each share's part of it."""
-    removed, added = _in_file_order(share.removed for share in outlined), _in_file_order(share.added for share in outlined)
-    moves, removed_functions = pair_moves(removed, added)
-    called = frozenset().union(*(share.called_by_changed_tests for share in outlined))
-    asserts = frozenset().union(*(share.added_asserts for share in outlined))
-    owned = [frozenset(share) for share in shares]
-    return [Decided(tuple(move for move in moves if move.file in files), removed_functions, called, asserts) for files in owned]
-
-
 def _changed_sources(files: list[Decoded], outlined: list[Outlined]) -> list[ChangedSource]:
     scopes = {index: spans for share in outlined for index, spans in share.after_scopes.items()}
     return [
@@ -97,7 +81,7 @@ def _run(inputs: Inputs, duplication: Callable[[list[Outlined]], Analysed]) -> t
     """The shares' two rounds, with `duplication` run here meanwhile."""
     with share_out(inputs) as shares:
         outlined = shares.summarise()
-        waiting = shares.check(_decide(outlined, shares.shares))
+        waiting = shares.check(decide(outlined, shares.shares))
         copies = duplication(outlined)
         return outlined, waiting(), copies
 

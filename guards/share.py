@@ -20,7 +20,7 @@ from guards.analysis import ABSENT_HALF, Decoded, Half, ScopePair, Side, SourceF
 from guards.callgraph.index import CallGraphSource
 from guards.findings import Finding
 from guards.metrics.complexity import Arrival, FileComplexity, SidePair, measure_file
-from guards.moves import LooseScope, Move
+from guards.moves import LooseScope, Move, pair_moves
 from guards.outline import Outline, ScopeOutline
 from guards.rules.base import FileRule, ScopeRule
 from guards.scope import ChangeFacts, assert_lines
@@ -63,6 +63,21 @@ class Decided:
     removed_definitions: frozenset[str]
     called_by_changed_tests: frozenset[str]
     added_asserts: frozenset[str]
+
+
+def _in_file_order(scopes: Iterable[Iterable[LooseScope]]) -> list[LooseScope]:
+    # Which removed scope a new one is paired with may depend on the order: the change's, as in one process.
+    return sorted((loose for share in scopes for loose in share), key=lambda loose: loose.file)
+
+
+def decide(outlined: list[Outlined], shares: tuple[list[int], ...]) -> list[Decided]:
+    """The loose scopes of every share paired across the change, and each share's part of it."""
+    removed, added = _in_file_order(share.removed for share in outlined), _in_file_order(share.added for share in outlined)
+    moves, removed_functions = pair_moves(removed, added)
+    called = frozenset().union(*(share.called_by_changed_tests for share in outlined))
+    asserts = frozenset().union(*(share.added_asserts for share in outlined))
+    owned = [frozenset(share) for share in shares]
+    return [Decided(tuple(move for move in moves if move.file in files), removed_functions, called, asserts) for files in owned]
 
 
 @dataclass(frozen=True, slots=True)
