@@ -15,11 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
+from guards.cpus import worker_count
 from guards.share import Checked, Decided, Inputs, Outlined, Share
 
-# A change with this many files is checked in `WORKERS` processes; a smaller one is not worth the forks.
+# A change with this many files is checked in worker processes (one per usable CPU, see
+# `guards.cpus`); a smaller one is not worth the forks.
 PARALLEL_FILES = 40
-WORKERS = 2
 
 _inherited: list[Inputs] = []
 _owned: list[Share] = []
@@ -93,11 +94,12 @@ class Workers:
 def share_out(inputs: Inputs) -> Iterator[InProcess | Workers]:
     """The shares of the check's files, in forked workers when the change is large. Forking is
     what makes the workers cheap: the platforms the guard runs on (Linux, macOS) have it."""
-    if len(inputs.files) < PARALLEL_FILES:
+    workers = worker_count()
+    if len(inputs.files) < PARALLEL_FILES or workers == 1:
         every = list(range(len(inputs.files)))
         yield InProcess(Share(inputs, every), (every,))
         return
-    cut = shares([len(file.before_text) + len(file.after_text) for file in inputs.files], WORKERS)
+    cut = shares([len(file.before_text) + len(file.after_text) for file in inputs.files], workers)
     context = multiprocessing.get_context("fork")
     with ExitStack() as stack:
         pools = [stack.enter_context(ProcessPoolExecutor(1, mp_context=context, initializer=_inherit, initargs=(inputs,))) for _ in cut]

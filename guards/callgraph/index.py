@@ -9,13 +9,13 @@ name from their text (`guards.callgraph.scan`); modules are summarised when reso
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
 from pathlib import Path
 
 from guards.callgraph.graph import CallGraph
+from guards.cpus import worker_count
 from guards.callgraph.scan import Text, call_pattern, identifiers, reference_pattern
 from guards.callgraph.model import FileSummary
 from guards.callgraph.store import CACHE_NAME, SummaryCache, summary_key
@@ -27,7 +27,6 @@ __all__ = ["CACHE_NAME", "CallGraphSource", "TreeSummaries", "after_files", "sum
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 300
-_WORKERS = 2
 
 
 def _summarise_one(path: str, data: bytes) -> FileSummary:
@@ -44,11 +43,12 @@ def _summarise_batch(batch: list[tuple[str, bytes]]) -> list[FileSummary]:
 
 def _summarise_all(files: list[tuple[str, bytes]]) -> Iterator[tuple[str, FileSummary]]:
     """Each path with its summary; many files are parsed in worker processes."""
-    if len(files) < _PARALLEL_FROM or multiprocessing.cpu_count() <= 1:
+    workers = worker_count()
+    if len(files) < _PARALLEL_FROM or workers == 1:
         yield from ((path, _summarise_one(path, data)) for path, data in files)
         return
-    batches = [files[i :: _WORKERS * 4] for i in range(_WORKERS * 4)]
-    with ProcessPoolExecutor(max_workers=_WORKERS) as pool:
+    batches = [files[i :: workers * 4] for i in range(workers * 4)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         for batch, results in zip(batches, pool.map(_summarise_batch, batches), strict=True):
             yield from ((path, result) for (path, _), result in zip(batch, results, strict=True))
 

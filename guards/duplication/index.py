@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
+from guards.cpus import worker_count
 from guards.decoding import SkippedFile, read_source
 from guards.duplication.cache import DiskCache, FileIndex, NoStore, Store
 from guards.duplication.keys import content_ids
@@ -154,7 +155,8 @@ class Indexer:
     def _map(self, build: Callable[[Built, Shingling], Entry], items: list[Built]) -> list[Entry]:
         """`build` applied to each of `items` (tokenizing and sampling), by worker processes when
         there are many."""
-        if len(items) < PARALLEL_FROM:
+        workers = worker_count()
+        if len(items) < PARALLEL_FROM or workers == 1:
             return [build(item, self.shingling) for item in items]
-        with ProcessPoolExecutor() as pool:
+        with ProcessPoolExecutor(workers) as pool:
             return list(pool.map(build, items, [self.shingling] * len(items), chunksize=32))

@@ -3,13 +3,16 @@ worker's files need of another's (a function moved between them, a failure) cros
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from guards import Change, Config, FilePair, Report, RuleSet, check
 from guards.findings import Category, Finding, RuleMeta, Severity
-from guards.pool import PARALLEL_FILES, WORKERS, shares
+from guards.pool import PARALLEL_FILES, shares
 from guards.rules.base import FileDiff, FileRule
 
 PADDING = "".join(f"SETTING_{index} = {index}\n" for index in range(400))
@@ -36,7 +39,7 @@ def _large(pairs: list[FilePair]) -> Change:
 
 def test_the_two_largest_files_go_to_different_shares() -> None:
     sizes = [5, 900, 30, 700, 20]
-    cut = shares(sizes, WORKERS)
+    cut = shares(sizes, 2)
     assert sorted(index for share in cut for index in share) == list(range(len(sizes)))
     assert [1 in share for share in cut] != [3 in share for share in cut]
     assert all(share == sorted(share) for share in cut)
@@ -116,3 +119,26 @@ def test_a_function_moved_and_partly_rewritten_is_still_compared_with_its_origin
     target = FilePair("app/target.py", PADDING.encode(), (PADDING + rewritten).encode())
     report = check(_large([origin, target]) if large else Change.of([origin, target]), Config(), RuleSet.default())
     assert report.metrics["complexity"]["app/target.py"]["functions"]["_write"]["cc"] == {"before": 1, "after": 2}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="CPU affinity is a Linux interface")
+def test_one_usable_cpu_checks_a_large_change_in_process() -> None:
+    """A process limited to one CPU (a container's or `taskset`'s affinity) forks no workers, and
+    reports what the workers report."""
+    script = (
+        "import os, sys\n"
+        "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "forks = []\n"
+        "os.register_at_fork(before=lambda: forks.append(1))\n"
+        "sys.path[:0] = sys.argv[1:]\n"
+        "import test_shares as t\n"
+        "from guards import Config, RuleSet, check\n"
+        "from guards.cpus import worker_count\n"
+        "report = check(t._large(t._moves(t.FETCH_DEFENSIVE)), Config(), RuleSet.default())\n"
+        "print(worker_count(), len(forks), sorted((f.rule, f.path, f.line) for f in report.findings))\n"
+    )
+    here = Path(__file__).parent
+    alone = subprocess.run([sys.executable, "-c", script, str(here)], capture_output=True, text=True, check=True).stdout.split(" ", 2)
+    together = check(_large(_moves(FETCH_DEFENSIVE)), Config(), RuleSet.default())
+    assert alone[:2] == ["1", "0"]
+    assert alone[2].strip() == str(sorted((f.rule, f.path, f.line) for f in together.findings))
