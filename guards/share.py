@@ -128,7 +128,8 @@ def _added_asserts(file: SourceFile, pairs: list[ScopePair], added: list[ScopeOu
     for pair in pairs:
         gained += _asserts(pair.after_half) - _asserts(pair.before_half)
     for scope in added:
-        gained += _asserts(scope_half(_found_on(file.after), scope))
+        assert file.after is not None, "an added scope is on the new side"
+        gained += _asserts(scope_half(file.after, scope))
     return gained
 
 

@@ -20,12 +20,16 @@ def python_files(root: Path) -> dict[str, str]:
         prefix, directory = pending.pop()
         with os.scandir(directory) as entries:
             for entry in entries:
-                if entry.is_dir() and not entry.is_symlink():
-                    if not entry.name.startswith(".") and entry.name != "__pycache__":
-                        pending.append((f"{prefix}{entry.name}/", entry.path))
+                if _descended(entry):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
                 elif is_python_path(entry.name) and not entry.is_dir():
                     found[prefix + entry.name] = entry.path
     return found
+
+
+def _descended(entry: os.DirEntry[str]) -> bool:
+    """A directory of the tree: not hidden, not a cache, not a symlink."""
+    return entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".") and entry.name != "__pycache__"
 
 
 def _read(path: str) -> bytes:

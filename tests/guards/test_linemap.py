@@ -25,26 +25,36 @@ def _lines(seed: int) -> tuple[list[str], list[str]]:
     return before, after
 
 
-@pytest.mark.parametrize("seed", range(60))
-@pytest.mark.parametrize("autojunk", [True, False])
-def test_blocks_hold_equal_lines_in_order_and_cover_the_common_head_and_tail(seed: int, autojunk: bool) -> None:
-    before, after = _lines(seed)
-    blocks = matching_blocks(before, after, autojunk)
-    for old, new, size in blocks:
-        assert size > 0
-        assert before[old : old + size] == after[new : new + size]
-    assert all(a[0] + a[2] <= b[0] and a[1] + a[2] <= b[1] for a, b in zip(blocks, blocks[1:]))
+def _common_ends(before: list[str], after: list[str]) -> tuple[int, int]:
+    """How many lines the two files share at the start, and then at the end."""
     limit = min(len(before), len(after))
     head = next((i for i in range(limit) if before[i] != after[i]), limit)
     tail = next((i for i in range(limit - head) if before[-1 - i] != after[-1 - i]), limit - head)
-    if head:
-        assert blocks[0][:2] == (0, 0) and blocks[0][2] >= head
-    if tail:
-        old, new, size = blocks[-1]
-        assert (old + size, new + size) == (len(before), len(after)) and size >= tail
-    # Between the common head and tail, the blocks are difflib's own.
+    return head, tail
+
+
+# Sixty random edits, each matched with and without difflib's junk heuristic.
+EDITS = pytest.mark.parametrize(("seed", "autojunk"), [(seed, autojunk) for seed in range(60) for autojunk in (True, False)])
+
+
+@EDITS
+def test_blocks_hold_equal_lines_in_order(seed: int, autojunk: bool) -> None:
+    before, after = _lines(seed)
+    blocks = matching_blocks(before, after, autojunk)
+    assert all(size > 0 and before[old : old + size] == after[new : new + size] for old, new, size in blocks)
+    assert all(a[0] + a[2] <= b[0] and a[1] + a[2] <= b[1] for a, b in zip(blocks, blocks[1:]))
+
+
+@EDITS
+def test_the_common_head_and_tail_are_kept_and_difflib_matches_between_them(seed: int, autojunk: bool) -> None:
+    before, after = _lines(seed)
+    head, tail = _common_ends(before, after)
+    blocks = matching_blocks(before, after, autojunk)
+    kept = {(old + offset, new + offset) for old, new, size in blocks for offset in range(size)}
+    assert {(line, line) for line in range(head)} <= kept
+    assert {(len(before) - 1 - line, len(after) - 1 - line) for line in range(tail)} <= kept
     middle = difflib.SequenceMatcher(None, before[head : len(before) - tail], after[head : len(after) - tail], autojunk=autojunk)
-    assert sum(size for _, _, size in blocks) == head + sum(block.size for block in middle.get_matching_blocks()) + tail
+    assert len(kept) == head + sum(block.size for block in middle.get_matching_blocks()) + tail
 
 
 def test_an_old_line_maps_to_where_it_stands_after_lines_inserted_above_it() -> None:
