@@ -18,10 +18,11 @@ _BUILTINS = frozenset(dir(builtins))
 _TESTED = "def total(xs):\n    return sum(xs)\n\ndef count(xs):\n    return len(xs)\n"
 
 
-def called_names(definition: cst.CSTNode) -> set[str]:
-    """Names a function calls: `f` for `f(x)`, `total` for `order.total()`."""
+def called_names(definition: cst.FunctionDef) -> set[str]:
+    """Names a function's body calls: `f` for `f(x)`, `total` for `order.total()`. Its decorators
+    (`pytest.mark.parametrize`, `mock.patch`) are test machinery, not code under test."""
     names: set[str] = set()
-    for call in m.findall(definition, m.Call()):
+    for call in m.findall(definition.body, m.Call()):
         func = cst.ensure_type(call, cst.Call).func
         if isinstance(func, cst.Name):
             names.add(func.value)
@@ -84,6 +85,12 @@ class DeletedTest(ScopeRule):
             "class TestOrder:\n    def setUp(self):\n        self.order = Order(1)\n\n    def test_order_repr(self):\n        assert describe(self.order) == '<Order 1>'\n",
             path=_PATH,
         ),
+        # Renamed and edited, its parametrization moved into a name the module defines.
+        Example(
+            "import pytest\n\n@pytest.mark.parametrize('x', [1, 2])\ndef test_a(x):\n    assert f(x)\n",
+            "import pytest\n\nCASES = pytest.mark.parametrize('x', [1, 2])\n\n@CASES\ndef test_b(x):\n    assert f(x) == x\n",
+            path=_PATH,
+        ),
         # Copy-pasted tests folded into one parametrized test that calls the same code.
         Example(
             "def test_one():\n    assert slug('A B') == 'a-b'\n\ndef test_two():\n    assert slug('C') == 'c'\n",
@@ -114,7 +121,7 @@ class DeletedTest(ScopeRule):
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
         if not scope.is_test:
             return
-        definition = scope.before.definition
+        definition = cst.ensure_type(scope.before.definition, cst.FunctionDef)
         under_test = called_names(definition) - {definition.name.value}
         if under_test & scope.facts.removed_definitions:
             return
