@@ -2,7 +2,8 @@
 tokenizes only what changed.
 
 Layout: `<cache_dir>/duplication/<format>.sqlite`, one table from git's blob id of a file content
-to its encoded `FileIndex`. A check looks its entries up in bulk and writes the ones it built in
+to its encoded `FileIndex` (the folders of one file per entry that earlier versions kept there are
+removed when a store is opened). A check looks its entries up in bulk and writes the ones it built in
 one transaction at its end (measured on Django's 2,600 entries, 25 MB: under 0.1 s of CPU to write
 or to read, where one file per entry took 0.7-2 s to write). The default rollback journal, not
 WAL: WAL writes every page twice (0.13 s against 0.08 s) and readers here never wait long. SQLite's locking makes two processes filling the store at
@@ -18,6 +19,7 @@ the journal sits next to the database and temporary tables stay in memory.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 import struct
 import sys
@@ -180,6 +182,13 @@ class DiskCache:
         return DiskStore(self.path)
 
 
+def _remove_entry_folders(directory: Path) -> None:
+    """Earlier versions kept one file per entry in a folder per format; the stores are files, so
+    any folder here is one of those, never read again: removed, not left to fill the disk."""
+    for folder in (path for path in directory.iterdir() if path.is_dir()):
+        shutil.rmtree(folder)
+
+
 class DiskStore:
     """An open `DiskCache`: the database is opened on first use and kept open until `close`."""
 
@@ -190,6 +199,7 @@ class DiskStore:
     def _opened(self) -> sqlite3.Connection:
         if self._connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_entry_folders(self.path.parent)
             self._connection = _connect(self.path)
         return self._connection
 

@@ -97,6 +97,15 @@ def test_without_a_cache_directory_nothing_is_written(tmp_path: Path) -> None:
     assert (indexer.stats.files_indexed, indexer.stats.files_from_cache, list(tmp_path.iterdir())) == (1, 1, [])
 
 
+def test_the_entry_folders_of_earlier_versions_are_removed(tmp_path: Path) -> None:
+    legacy = tmp_path / "duplication" / "tokens-1-48-py311-little-k20-s31"
+    (legacy / "ab").mkdir(parents=True)
+    (legacy / "ab" / "cdef").write_bytes(b"an entry of the old layout")
+    with Indexer.create(SHINGLING, tmp_path, 1_000_000) as indexer:
+        indexer.of_texts([ORIGINAL])
+    assert [path.name for path in (tmp_path / "duplication").iterdir()] == [_store(tmp_path).name]
+
+
 WRITER = """
 import sys
 from pathlib import Path
