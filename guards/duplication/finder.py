@@ -83,27 +83,35 @@ class _Run:
 
 
 @dataclass(frozen=True, slots=True)
+class _Hunk:
+    """A group of nearby changes with up to `CONTEXT_LINES` kept lines around it, as a unified
+    diff's hunk: 0-based line ranges on each side, and how many kept lines open it."""
+
+    old: range
+    new: range
+    lead: int
+
+
+@dataclass(frozen=True, slots=True)
 class _LineChanges:
     """What a change does to one file's lines: the after side's added (inserted or rewritten)
-    lines, 1-based; and each group of nearby changes with `CONTEXT_LINES` of kept lines around
-    it, as the before side's text and as the after side's first and last line (1-based; an empty
-    range when the group adds nothing), as a unified diff's hunks."""
+    lines, 1-based, and its hunks over the before side's lines."""
 
     added: set[int]
-    old_hunks: list[str]
-    new_hunks: list[tuple[int, int]]
+    before_lines: list[str]
+    hunks: list[_Hunk]
 
     @classmethod
     def of(cls, source: ChangedSource) -> _LineChanges:
         after_lines = [] if source.after is None else LINE_BREAK.split(source.after)
         before_lines = [] if source.before is None else LINE_BREAK.split(source.before)
         matcher = difflib.SequenceMatcher(None, before_lines, after_lines)
-        groups = list(matcher.get_grouped_opcodes(CONTEXT_LINES))
-        return cls(
-            {line + 1 for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace") for line in range(j1, j2)},
-            ["\n".join(before_lines[group[0][1] : group[-1][2]]) for group in groups],
-            [(group[0][3] + 1, group[-1][4]) for group in groups],
-        )
+        hunks = [
+            _Hunk(range(group[0][1], group[-1][2]), range(group[0][3], group[-1][4]), group[0][2] - group[0][1] if group[0][0] == "equal" else 0)
+            for group in matcher.get_grouped_opcodes(CONTEXT_LINES)
+        ]
+        added = {line + 1 for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace") for line in range(j1, j2)}
+        return cls(added, before_lines, hunks)
 
 
 def _added_segments(added: set[int], entry: FileIndex) -> list[tuple[int, int]]:
@@ -156,6 +164,12 @@ def _statements(ids: array[int]) -> bytes:
     return array("H", [token for token in ids if token != NEWLINE]).tobytes()
 
 
+def _statement_starts(entry: FileIndex) -> set[int]:
+    """The lines (1-based) where a logical line of the file starts."""
+    ids, lines = entry.tokens.ids, entry.tokens.lines
+    return {lines[index + 1] for index in range(len(ids) - 1) if ids[index] == NEWLINE} | set(lines[:1])
+
+
 def _tokens_on(entry: FileIndex, first: int, last: int) -> array[int]:
     """The token ids of `entry` that stand on lines `first..last`."""
     lines = entry.tokens.lines
@@ -173,8 +187,18 @@ class _ChangedText:
 
     @classmethod
     def of(cls, news: dict[str, FileIndex], changes: dict[str, _LineChanges]) -> _ChangedText:
-        after = [_statements(_tokens_on(news[path], *lines)) for path, change in changes.items() if path in news for lines in change.new_hunks]
-        return cls(after, [_statements(normalise(text).ids) for change in changes.values() for text in change.old_hunks])
+        after: list[bytes] = []
+        before: list[bytes] = []
+        for path, change in changes.items():
+            starts = _statement_starts(news[path]) if path in news else set()
+            for hunk in change.hunks:
+                # The old hunk is tokenized alone: it opens on a kept line where a statement starts
+                # (not inside a docstring or brackets), or on the first changed line.
+                skip = next((kept for kept in range(hunk.lead) if hunk.new.start + kept + 1 in starts), hunk.lead)
+                before.append(_statements(normalise("\n".join(change.before_lines[hunk.old.start + skip : hunk.old.stop])).ids))
+                if path in news:
+                    after.append(_statements(_tokens_on(news[path], hunk.new.start + skip + 1, hunk.new.stop)))
+        return cls(after, before)
 
     def adds_more_than_it_removes(self, run: array[int]) -> bool:
         needle = _statements(run)

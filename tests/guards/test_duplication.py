@@ -123,6 +123,17 @@ def test_entries_moved_from_one_table_to_another_are_not_a_copy(tmp_path: Path) 
     assert [(f.path, f.line) for f in du001(Change.of([FilePair("app/b.py", None, new.encode())]), tree)] == [("app/b.py", 1)]
 
 
+def test_a_move_after_a_docstring_is_still_a_move(tmp_path: Path) -> None:
+    """The kept lines above the moved function close a docstring: the old hunk, tokenized alone,
+    starts after them, where a statement starts, not inside a string."""
+    helper = 'def helper():\n    """Say what helps.\n\n    At length.\n    """\n'
+    documented = ORIGINAL.replace("):\n", '):\n    """The ten largest totals of the month."""\n', 1)
+    old = helper + "\n\n" + documented
+    tree = tree_of(tmp_path, {"app/a.py": helper, "app/b.py": documented, "app/c.py": documented.replace("monthly", "legacy")})
+    change = Change.of([FilePair("app/a.py", old.encode(), helper.encode()), FilePair("app/b.py", None, documented.encode())])
+    assert du001(change, tree) == []
+
+
 def test_code_moved_out_of_a_deleted_module_is_not_a_copy(tmp_path: Path) -> None:
     tree = tree_of(tmp_path, {"app/b.py": RENAMED})
     change = Change.of([FilePair("app/a.py", (OTHER + "\n\n" + ORIGINAL).encode(), None), FilePair("app/b.py", None, RENAMED.encode())])
