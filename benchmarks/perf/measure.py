@@ -55,6 +55,11 @@ class Timing:
     def last(self) -> Sample:
         return self.samples[-1]
 
+    def per_round(self, other: Timing) -> list[float]:
+        """Wall time over `other`'s, round by round (the rounds both ran): each ratio is taken
+        within minutes, as the machine was then."""
+        return [mine.seconds / theirs.seconds for mine, theirs in zip(self.samples, other.samples)]
+
 
 def run_once(argv: Sequence[str], cwd: Path, ok: frozenset[int]) -> Sample:
     """Run `argv`; raises `CommandFailed` when its exit status is not in `ok`.

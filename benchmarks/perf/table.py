@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 
 from benchmarks.perf.measure import Timing
 from benchmarks.perf.suite import RUFF_RULES, Results
@@ -39,6 +40,19 @@ def _targets(results: Results) -> list[str]:
     return rows
 
 
+def _drift(results: Results) -> list[str]:
+    """The cold check's ratio to `radon cc` in each round: how far the machine's drift moves it."""
+    radon = results.peers["radon"]
+    if radon is None:
+        return []
+    ratios = sorted(results.guard_cold.per_round(radon))
+    return [
+        "",
+        f"Cold check ÷ `radon cc` within each round (both run minutes apart): median {statistics.median(ratios):.2f}×, "
+        f"from {ratios[0]:.2f}× to {ratios[-1]:.2f}× over {len(ratios)} rounds.",
+    ]
+
+
 def render(results: Results) -> str:
     corpus, radon = results.corpus, results.peers["radon"]
     robust = results.robustness
@@ -69,6 +83,7 @@ def render(results: Results) -> str:
     lines += [
         _row("`ratchet check`, one-file change in the 5.2 tree, cold cache", results.one_file_cold, radon),
         _row("`ratchet check`, one-file change in the 5.2 tree, warm cache", results.one_file_warm, radon),
+        *_drift(results),
         "",
         "## Targets (issue 3)",
         "",

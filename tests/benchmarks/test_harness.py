@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.perf.corpus import Corpus, one_file_repository
-from benchmarks.perf.measure import CommandFailed, run_once
+from benchmarks.perf.measure import CommandFailed, Sample, Timing, run_once
 from benchmarks.perf.suite import Settings, measure
 from benchmarks.perf.table import render
 
@@ -46,6 +46,7 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> str:
         "| `radon cc -s` (after side of the changed files) | 1 |",
         "| `pylint --disable=all --enable=duplicate-code` (same files) | – | not installed |",
         "| cold cache ≤ 2× `radon cc` |",
+        "Cold check ÷ `radon cc` within each round (both run minutes apart): median ",
         "files: analysed 2, deleted 1.",
         "fallback 1",
         "No file skipped.",
@@ -59,6 +60,13 @@ def test_table_reports(table: str, expected: str) -> None:
 def test_failed_command_raises(argv: list[str], ok: frozenset[int], tmp_path: Path) -> None:
     with pytest.raises(CommandFailed):
         run_once(argv, tmp_path, ok)
+
+
+def test_ratios_are_taken_round_by_round() -> None:
+    def timing(*seconds: float) -> Timing:
+        return Timing(tuple(Sample(s, s, 10.0, 0, "") for s in seconds))
+
+    assert timing(8.0, 12.0, 9.0).per_round(timing(4.0, 5.0, 4.5)) == [2.0, 2.4, 2.0]
 
 
 def test_sample_measures_the_child(tmp_path: Path) -> None:
