@@ -46,9 +46,9 @@ class Side:
     # no more text than they hold: the whole file is worth parsing only when most of it is needed.
     WHOLE_FILE_SHARE = 0.7
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.outline = Outline.parse(text)
+    def __init__(self, outline: Outline) -> None:
+        self.text = outline.source
+        self.outline = outline
         self.needed: set[tuple[int, int]] = set()
         self._nodes: dict[int, SegmentNode] = {}
 
@@ -173,14 +173,15 @@ def outline(decoded: Decoded) -> SourceFile:
     after = None
     if decoded.pair.after is not None:
         try:
-            after = Side(decoded.after_text)
+            after = Side(Outline.parse(decoded.after_text))
         except SyntaxError as exc:
             syntax_error = exc
     before = None
     before_syntax_error = None
     if decoded.pair.before is not None and syntax_error is None:
         try:
-            before = Side(decoded.before_text)
+            # Beside the new side, the old one parses only what the change touched.
+            before = Side(Outline.parse(decoded.before_text) if after is None else Outline.parse_beside(decoded.before_text, after.outline))
         except SyntaxError as exc:
             # An old side that never parsed: the new side is analysed as a new file, and the report says so.
             before_syntax_error = exc

@@ -33,7 +33,7 @@ class LooseScope:
 
     @classmethod
     def of(cls, file: int, scope: ScopeOutline, lines: list[str]) -> LooseScope:
-        body = lines[scope.node.body[0].lineno - 1 : scope.last_line]
+        body = lines[scope.body_line - 1 : scope.last_line]
         return cls(file, scope.qualname, scope.kind, scope.name, scope.body_digest(), tuple(line.strip() for line in body if line.strip()))
 
     def resembles(self, other: LooseScope) -> bool:

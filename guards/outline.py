@@ -13,7 +13,7 @@ import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from guards.astform import structure
 
@@ -37,8 +37,17 @@ class Segment:
     index: int
     first_line: int
     last_line: int
-    # The segment's statements as `ast` parsed them, for the prefilter (`guards.prefilter`).
+    # The segment's statements as `ast` parsed them, for the prefilter (`guards.prefilter`). A
+    # segment the other side of the file holds word for word shares that side's nodes (see
+    # `Outline.parse_beside`): their positions are that side's, so lines are read from the
+    # segment's own, offsets from the nodes.
     nodes: tuple[ast.stmt, ...] = field(compare=False, repr=False)
+
+    @property
+    def statement_line(self) -> int:
+        """The line of its first statement itself: a definition's `def` or `class`, after its decorators."""
+        first = self.nodes[0]
+        return self.first_line + first.lineno - _first_line(first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,16 @@ class ScopeOutline:
     def body_digest(self) -> str:
         """Digest of the structure without the name, to recognise a scope moved or renamed intact."""
         return digest(structure(self.node.body))
+
+    @property
+    def def_line(self) -> int:
+        """The line of its `def` or `class`, after its decorators (see `Segment.nodes` on positions)."""
+        return self.first_line + self.node.lineno - _first_line(self.node)
+
+    @property
+    def body_line(self) -> int:
+        """The first line of its body."""
+        return self.first_line + self.node.body[0].lineno - _first_line(self.node)
 
 
 # What can hold a definition: a definition is a statement, and statements sit only in the blocks
@@ -109,10 +128,84 @@ def _first_line(node: ast.stmt) -> int:
     return min(node.lineno, decorators[0].lineno) if decorators else node.lineno
 
 
-def _span(node: ast.stmt) -> tuple[int, int]:
-    """First line (decorators included) and last line of a statement; `ast.parse` sets both."""
+def _span(node: ast.stmt, shift: int = 0) -> tuple[int, int]:
+    """First line (decorators included) and last line of a statement; `ast.parse` sets both.
+    `shift`: from a borrowed node's positions to the lines of this side (see `Segment.nodes`)."""
     assert node.end_lineno is not None, "positions are set on parsed source"
-    return _first_line(node), node.end_lineno
+    return _first_line(node) + shift, node.end_lineno + shift
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Top-level statements on lines `first..last`, their nodes positioned `shift` lines off
+    (borrowed from the other side, see `Segment.nodes`)."""
+
+    first: int
+    last: int
+    statements: list[ast.stmt]
+    shift: int
+
+    @property
+    def is_definition(self) -> bool:
+        return len(self.statements) == 1 and isinstance(self.statements[0], _DEFINITIONS)
+
+
+def _statement_spans(tree: ast.Module, borrowed: dict[int, Segment]) -> list[_Span]:
+    """The top-level statements of `tree`, statements that share a line together, each `pass`
+    that stands for a borrowed segment replaced by it."""
+    spans: list[_Span] = []
+    for statement in tree.body:
+        if statement.lineno in borrowed and isinstance(statement, ast.Pass):
+            other = borrowed[statement.lineno]
+            spans.append(_Span(statement.lineno, statement.lineno + other.last_line - other.first_line, list(other.nodes), statement.lineno - other.first_line))
+            continue
+        first, last = _span(statement)
+        if spans and first <= spans[-1].last:
+            spans[-1] = _Span(spans[-1].first, max(last, spans[-1].last), [*spans[-1].statements, statement], 0)
+        else:
+            spans.append(_Span(first, last, [statement], 0))
+    return spans
+
+
+def _split(source: str) -> list[str]:
+    # `str.split` is several times faster than the pattern, and the same without a `\r`.
+    return _LINE_BREAK.split(source) if "\r" in source else source.split("\n")
+
+
+# A line at column 0 that carries on the statement above it rather than starting one.
+_CARRIES_ON = ("else:", "else ", "elif ", "except:", "except ", "except*", "finally:", "finally ", ")", "]", "}")
+
+
+def _guessed_statements(lines: list[str]) -> list[tuple[int, int]]:
+    """Where a file's top-level statements may be (1-based first and last lines), from its text
+    alone: each starts on a line that starts with code at column 0 (its decorators with it) and
+    ends on its last line of code before the next. Inside a string this can be wrong; see
+    `Outline.parse_beside`, which checks it."""
+    starts: list[int] = []
+    decorating = False
+    for number, line in enumerate(lines, start=1):
+        if line[:1] in ("", " ", "\t", "\f", "#") or line.startswith(_CARRIES_ON):
+            continue
+        if not decorating:
+            starts.append(number)
+        decorating = line.startswith("@")
+    guessed = []
+    for first, following in zip(starts, [*starts[1:], len(lines) + 1]):
+        last = following - 1
+        while last > first and (not lines[last - 1].strip() or lines[last - 1].lstrip().startswith("#")):
+            last -= 1
+        guessed.append((first, last))
+    return guessed
+
+
+def _identical_segments(lines: list[str], other: Outline) -> dict[int, Segment]:
+    """The guessed statements of `lines` (by first line) that are, word for word, segments of
+    `other`; import lines are left to the parse (`from __future__` must come first)."""
+    texts: dict[str, Segment] = {}
+    for segment in other.segments:
+        if not all(isinstance(node, ast.Import | ast.ImportFrom) for node in segment.nodes):
+            texts.setdefault(other.segment_text(segment), segment)
+    return {first: texts[text] for first, last in _guessed_statements(lines) if (text := _text(lines, first, last)) in texts}
 
 
 @dataclass(slots=True)
@@ -129,38 +222,64 @@ class Outline:
 
     @classmethod
     def parse(cls, source: str) -> Outline:
-        tree = ast.parse(source)
-        # `str.split` is several times faster than the pattern, and the same without a `\r`.
-        lines = _LINE_BREAK.split(source) if "\r" in source else source.split("\n")
-        segments: list[Segment] = []
-        spans: list[tuple[int, int, list[ast.stmt]]] = []
-        for statement in tree.body:
-            first, last = _span(statement)
-            if spans and first <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(last, spans[-1][1]), [*spans[-1][2], statement])
-            else:
-                spans.append((first, last, [statement]))
-        scopes: dict[str, ScopeOutline] = {}
-        module_statements: list[tuple[str, int]] = []
-        for index, (first, last, statements) in enumerate(spans):
-            segments.append(Segment(index, first, last, tuple(statements)))
-            if any(isinstance(s, _DEFINITIONS) for s in statements) and len(statements) == 1:
-                continue
-            module_statements.append((digest(_text(lines, first, last)), index))
-        top_level = [(span[2][0], i) for i, span in enumerate(spans) if len(span[2]) == 1 and isinstance(span[2][0], _DEFINITIONS)]
-        outline = cls(source, lines, segments, scopes, module_statements, tree)
-        outline._add_scopes("", [node for node, _ in top_level], [_span(node) for node, _ in top_level], [index for _, index in top_level])
+        return cls._built(source, _split(source), ast.parse(source), {})
+
+    @classmethod
+    def parse_beside(cls, source: str, other: Outline) -> Outline:
+        """The outline `parse` makes of `source`, the other side of the file `other` outlines, with
+        less parsing: the top-level segments `other` holds word for word are put aside, each behind
+        a `pass` on its first line (blank lines keep the rest where it was), the rest is parsed, and
+        those segments take `other`'s nodes. A segment is found by guessing where top-level
+        statements start (`_guessed_statements`); the guess holds when each `pass` parsed as a
+        top-level statement: the text before it is the same as in `source`, so `source` is at the
+        top level there too, and a segment is whole statements. Otherwise `source` is parsed."""
+        lines = _split(source)
+        borrowed = _identical_segments(lines, other)
+        if not borrowed:
+            return cls.parse(source)
+        placeholders = list(lines)
+        for first, segment in borrowed.items():
+            placeholders[first - 1 : first + segment.last_line - segment.first_line] = ["pass"] + [""] * (segment.last_line - segment.first_line)
+        try:
+            tree = ast.parse("\n".join(placeholders))
+        except SyntaxError:  # A guess that cut a statement: `source` alone says what it is.
+            return cls.parse(source)
+        standing = {statement.lineno for statement in tree.body if isinstance(statement, ast.Pass) and statement.end_lineno == statement.lineno}
+        if not borrowed.keys() <= standing:
+            return cls.parse(source)
+        return cls._built(source, lines, tree, borrowed)
+
+    @classmethod
+    def _built(cls, source: str, lines: list[str], tree: ast.Module, borrowed: dict[int, Segment]) -> Outline:
+        """The outline of `tree` parsed from `lines`, where the `pass` on each first line of
+        `borrowed` stands for that segment of the other side (see `parse_beside`)."""
+        spans = _statement_spans(tree, borrowed)
+        segments = [Segment(index, span.first, span.last, tuple(span.statements)) for index, span in enumerate(spans)]
+        module_statements = [(digest(_text(lines, span.first, span.last)), index) for index, span in enumerate(spans) if not span.is_definition]
+        whole = ast.Module(body=[statement for span in spans for statement in span.statements], type_ignores=tree.type_ignores)
+        outline = cls(source, lines, segments, {}, module_statements, whole)
+        outline._add_top_level(spans)
         return outline
 
-    def _add_scopes(self, parent: str, siblings: list[Definition], spans: list[tuple[int, int]], segments: list[int]) -> None:
+    def _add_top_level(self, spans: list[_Span]) -> None:
+        top_level = [(index, span) for index, span in enumerate(spans) if span.is_definition]
+        self._add_scopes(
+            "",
+            [cast(Definition, span.statements[0]) for _, span in top_level],
+            [(span.first, span.last) for _, span in top_level],
+            [index for index, _ in top_level],
+            [span.shift for _, span in top_level],
+        )
+
+    def _add_scopes(self, parent: str, siblings: list[Definition], spans: list[tuple[int, int]], segments: list[int], shifts: list[int]) -> None:
         names = unique_names([sibling.name for sibling in siblings])
-        for sibling, name, (first, last), segment in zip(siblings, names, spans, segments, strict=True):
+        for sibling, name, (first, last), segment, shift in zip(siblings, names, spans, segments, shifts, strict=True):
             qualname = f"{parent}.{name}" if parent else name
             children = child_definitions(sibling)
-            nested = [_span(child) for child in children]
+            nested = [_span(child, shift) for child in children]
             kind: ScopeKind = "class" if isinstance(sibling, ast.ClassDef) else "function"
             self.scopes[qualname] = ScopeOutline(qualname, sibling.name, kind, segment, first, last, digest(self._own_text(first, last, nested)), sibling)
-            self._add_scopes(qualname, children, nested, [segment] * len(children))
+            self._add_scopes(qualname, children, nested, [segment] * len(children), [shift] * len(children))
 
     def _own_text(self, first: int, last: int, nested: list[tuple[int, int]]) -> str:
         """The scope's own text: its lines without those of nested definitions, which are scopes

@@ -93,7 +93,7 @@ class ParsedSource:
 
     @classmethod
     def whole(cls, outline: Outline, imports: Mapping[str, str]) -> ParsedSource:
-        parsed = cls(outline.source, [TopStatement(segment.nodes, segment.nodes[0].lineno) for segment in outline.segments], imports)
+        parsed = cls(outline.source, [TopStatement(segment.nodes, segment.statement_line) for segment in outline.segments], imports)
         assert len(parsed.statements) == len(outline.segments), "libcst and ast disagree on top-level statements"
         return parsed
 
@@ -103,7 +103,7 @@ class ParsedSource:
         source = outline.scope_source(scope)
         # An indented definition sits under an `if True:` whose line stands just above its first.
         wrapped = outline.lines[scope.first_line - 1][:1].isspace()
-        start = scope.first_line - 1 if wrapped else scope.node.lineno
+        start = scope.first_line - 1 if wrapped else scope.def_line
         parsed = cls(source, [TopStatement((scope.node,), start)], imports)
         (statement,) = parsed.statements
         if isinstance(statement, cst.If):
@@ -113,7 +113,7 @@ class ParsedSource:
 
     @classmethod
     def segment(cls, outline: Outline, segment: Segment, imports: Mapping[str, str]) -> ParsedSource:
-        parsed = cls(outline.segment_text(segment), [TopStatement(segment.nodes, segment.nodes[0].lineno)], imports)
+        parsed = cls(outline.segment_text(segment), [TopStatement(segment.nodes, segment.statement_line)], imports)
         assert len(parsed.statements) == 1, "a segment is one top-level statement"
         return parsed
 

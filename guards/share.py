@@ -231,5 +231,5 @@ class Share:
             assert side is not None, "a removed scope is on the old side"
             return side
         if index not in self._foreign:
-            self._foreign[index] = Side(self._inputs.files[index].before_text)
+            self._foreign[index] = Side(Outline.parse(self._inputs.files[index].before_text))
         return self._foreign[index]
