@@ -68,6 +68,14 @@ def touched_paths(patch: str) -> tuple[set[str], set[str]]:
         raise PatchError(f"the patch names a path outside the base: {exc}") from exc
 
 
+def renames(patch: str) -> dict[str, str]:
+    """The new path of each file the patch renames (git's `rename from`/`rename to` lines, which
+    come in pairs), with its old path."""
+    froms = [normalise_path(_path(line.split(" ", 2)[2], "")) for line in patch.splitlines() if line.startswith("rename from ")]
+    tos = [normalise_path(_path(line.split(" ", 2)[2], "")) for line in patch.splitlines() if line.startswith("rename to ")]
+    return dict(zip(tos, froms, strict=True))
+
+
 def read_patch(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -99,16 +107,17 @@ def _apply(patch: str, base_file: Callable[[str], bytes | None]) -> Change:
         if result.returncode != 0:
             reason = result.stderr.decode(errors="replace").strip().splitlines()
             raise PatchError(f"the patch does not apply: {reason[0] if reason else 'git apply failed'}")
-        pairs = []
-        for path in sorted(old_paths | new_paths):
-            if not is_python_path(path):
-                continue
-            after_file = root / path
-            after = after_file.read_bytes() if after_file.is_file() else None
-            before = befores[path] if path in befores else None
-            if before != after:
-                pairs.append(FilePair(path, before, after))
-    return Change.of(pairs)
+        afters = {path: (root / path).read_bytes() for path in sorted(old_paths | new_paths) if is_python_path(path) and (root / path).is_file()}
+    return _paired(sorted(path for path in old_paths | new_paths if is_python_path(path)), befores, afters, renames(patch))
+
+
+def _paired(paths: list[str], befores: dict[str, bytes], afters: dict[str, bytes], renamed: dict[str, str]) -> Change:
+    """The Python files' pairs; a Python file renamed to a Python file is one file that moved,
+    as git's own diff pairs it (and, unedited, no change at all)."""
+    moved = {new: old for new, old in renamed.items() if new in paths and old in paths and old not in afters}
+    # A path absent from `befores` or `afters` is a file the patch adds or deletes.
+    sides = [(path, befores.get(moved.get(path, path)), afters.get(path), moved.get(path)) for path in paths if path not in moved.values()]
+    return Change.of([FilePair(path, before, after, old_path=old) for path, before, after, old in sides if before != after])
 
 
 def patch_change_on_revision(repository: GitRepository, revision: str, patch: str) -> Change:

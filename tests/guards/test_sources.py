@@ -212,10 +212,15 @@ def test_patch_with_quoted_names_and_a_rename(git_repo: Callable[..., GitRepo]) 
     patch = repo.git("diff", "--cached", "-M", "HEAD")
     repo.git("reset", "-q", "--hard", "HEAD")
     assert '"b/pkg/n\\303\\253w file.py"' in patch
-    # A patch carries no rename pairing the guard relies on: the renamed file is a deletion and an addition.
-    expected["pkg/book.py"] = (None, expected["pkg/book.py"][1], None)
-    expected["pkg/ledger.py"] = (LEDGER, None, None)
+    # The rename lines pair the renamed file with its old path, as git's own diff does.
+    assert expected["pkg/book.py"][2] == "pkg/ledger.py"
     assert shape(patch_change_on_revision(GitRepository.open(repo.root), "HEAD", patch)) == expected
+
+
+def test_patch_renaming_a_file_unedited_changes_nothing(tmp_path: Path) -> None:
+    write_files(tmp_path / "base", {"pkg/ledger.py": LEDGER, "pkg/other.py": "X = 1\n"})
+    patch = "diff --git a/pkg/ledger.py b/pkg/book.py\nsimilarity index 100%\nrename from pkg/ledger.py\nrename to pkg/book.py\n"
+    assert shape(patch_change_on_directory(tmp_path / "base", patch)) == {}
 
 
 def test_patch_that_only_adds_files(git_repo: Callable[..., GitRepo]) -> None:
