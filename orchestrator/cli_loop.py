@@ -53,12 +53,12 @@ class ResultFormat(StrEnum):
 def _boundary(fail: Callable[[str], typer.Exit]) -> Iterator[None]:
     from orchestrator.loop import RunNotResumable, UnknownWorkerSpec
     from orchestrator.pricing import InvalidPriceTable, UnknownModelPrice
-    from orchestrator.runs import RunNotFound
+    from orchestrator.runs import RunInProgress, RunNotFound
     from orchestrator.workers.agent_process import ExternalWorkerError
     from orchestrator.workers.replay_worker import ReplayError
     from orchestrator.workspace import InvalidTaskId
 
-    loop_errors = (GuardError, UnknownWorkerSpec, RunNotFound, RunNotResumable, InvalidTaskId, ReplayError, FileExistsError, ExternalWorkerError)
+    loop_errors = (GuardError, UnknownWorkerSpec, RunNotFound, RunNotResumable, RunInProgress, InvalidTaskId, ReplayError, FileExistsError, ExternalWorkerError)
     loop_errors += (InvalidPriceTable, UnknownModelPrice)
     try:
         yield
@@ -205,15 +205,16 @@ def register(app: typer.Typer, fail: Callable[[str], typer.Exit]) -> None:
         """List the runs of a repository and their states."""
         with _boundary(fail):
             from orchestrator.loop import load_state
-            from orchestrator.runs import RunDir, runs_root
+            from orchestrator.runs import RunDir, run_status, runs_root
 
             repository = GitRepository.open(repo)
             root = runs_root(repository.root)
             task_ids = sorted(path.name for path in root.iterdir()) if root.is_dir() else []
             for task_id in task_ids:
+                run = RunDir.open(repository.root, task_id)
                 state = load_state(repository, task_id)
-                record = RunDir.open(repository.root, task_id).record()
-                typer.echo(f"{task_id}  {state['status']:<9}  {len(state['iterations'])} iterations  {record.instruction.splitlines()[0]}")
+                status, iterations = run_status(state, run.is_live())
+                typer.echo(f"{task_id}  {status:<9}  {iterations} iterations  {run.record().instruction.splitlines()[0]}")
 
     @app.command("graph")
     def graph_command() -> None:

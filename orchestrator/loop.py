@@ -174,7 +174,7 @@ def start(repo: GitRepository, record: RunRecord) -> LoopState:
     settings = settings_for(repo, record)
     run = RunDir.create(repo.root, record)
     task = TaskSpec(record.task_id, record.instruction, record.test_command)
-    with checkpointed_loop(repo.root) as graph:
+    with run.live(), checkpointed_loop(repo.root) as graph:
         return _drive(graph, run, record, settings, initial_state(task, record.started_at), 0)
 
 
@@ -188,7 +188,7 @@ def resume(repo: GitRepository, task_id: str) -> tuple[RunRecord, LoopState]:
     run = RunDir.open(repo.root, task_id)
     record = run.record()
     settings = settings_for(repo, record)
-    with checkpointed_loop(repo.root) as graph:
+    with run.live(), checkpointed_loop(repo.root) as graph:
         snapshot = graph.get_state(_config(record))
         if not snapshot.values:
             # Killed before the first checkpoint: nothing ran yet, so the run starts over.

@@ -4,8 +4,11 @@ accepted patch. Also the renderings of a run for people (`show`) and machines (`
 
 from __future__ import annotations
 
+import fcntl
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,20 @@ from orchestrator.workspace import RATCHET_DIR, check_task_id
 
 class RunNotFound(LookupError):
     """No run with that task id in this repository."""
+
+
+class RunInProgress(RuntimeError):
+    """Another process is driving the run."""
+
+
+def run_status(state: LoopState | dict[str, Any], live: bool) -> tuple[str, int]:
+    """What `ratchet status` shows of a run: its status and iterations so far. A run no process
+    drives that has not finished was stopped (killed, or its machine went down): `ratchet resume`
+    goes on with it. A run killed before its first checkpoint has no state yet."""
+    if not state:
+        return ("running" if live else "stopped"), 0
+    status = state["status"]
+    return ("stopped" if status == "running" and not live else status), len(state["iterations"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +100,29 @@ class RunDir:
 
     def record(self) -> RunRecord:
         return RunRecord.from_json((self.path / "run.json").read_text(encoding="utf-8"))
+
+    @contextmanager
+    def live(self) -> Iterator[None]:
+        """Held while a process drives the run: an exclusive lock on `live.lock`, which the system
+        lets go of when the process ends, however it ends (a killed run is then not live)."""
+        with (self.path / "live.lock").open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise RunInProgress(f"task {self.path.name!r} is running in another process") from exc
+            yield
+
+    def is_live(self) -> bool:
+        """Whether a process is driving the run now."""
+        lock = self.path / "live.lock"
+        if not lock.is_file():
+            return False
+        with lock.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
 
     def log(self, event: dict[str, Any]) -> None:
         # One line per write, flushed at once: a killed run leaves whole lines behind.

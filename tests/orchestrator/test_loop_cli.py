@@ -118,3 +118,25 @@ def test_a_killed_run_resumes_without_losing_or_repeating_iterations(
     transcripts = sorted((repo.root / ".ratchet/runs/k1/transcripts").iterdir())
     assert [json.loads(path.read_text())["summary"] for path in transcripts] == ["attempt 1", "attempt 2", "attempt 3"]
     assert ratchet("resume", "k1", cwd=repo.root).returncode == 2
+
+
+def test_status_tells_a_live_run_from_a_killed_one(
+    git_repo: Callable[..., GitRepo], ratchet: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    repo = git_repo(BASE)
+    replay = recording(tmp_path / "rec", [GOOD])
+    # The test command keeps the run busy in its first iteration.
+    args = ["run", "--task", "simplify", "--test", "sleep 15", "--worker", f"replay:{replay}", "--task-id", "k1"]
+    process = subprocess.Popen([str(RATCHET), *args], cwd=repo.root, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not any(event["node"] == "work" for event in _events(repo)):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    # While a process drives the run, it is running, and a second one cannot drive it too.
+    assert "k1  running" in ratchet("status", cwd=repo.root).stdout
+    twice = ratchet("resume", "k1", cwd=repo.root)
+    assert (twice.returncode, twice.stderr.strip()) == (2, "ratchet: error: task 'k1' is running in another process")
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    # Killed, it is stopped: nothing drives it until `ratchet resume`.
+    assert "k1  stopped    0 iterations" in ratchet("status", cwd=repo.root).stdout
