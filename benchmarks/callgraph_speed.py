@@ -26,7 +26,7 @@ from guards.callgraph.index import CallGraphSource
 from guards.change import Change
 from guards.config import Config
 from guards.findings import Finding
-from guards.share import Inputs, Share, decide
+from guards.share import Decided, Inputs, Share, decide
 
 _GRAPH_RULES = frozenset({"GD003", "IV005", "IV006"})
 
@@ -40,16 +40,22 @@ def _cpu() -> float:
 _CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": _cpu}
 
 
-def _run_rules(change: Change, source: CallGraphSource, clock: Callable[[], float]) -> tuple[float, list[Finding]]:
-    """Seconds the three rules take over the change's scopes with `source`, and their findings.
-    The files are outlined and paired (moves too) as `check` does, untimed, in one share."""
+def _outlined(change: Change, source: CallGraphSource) -> tuple[Share, Decided]:
+    """Every file of the change outlined in one share with the three rules, and paired across
+    files (moves too) as `check` pairs its shares."""
     config = Config()
     rules = [rule for rule in RuleSet.default().configured(config).scope_rules if rule.meta.id in _GRAPH_RULES]
-    reading = Reading(config.max_file_bytes, frozenset(p.path for p in change.files if config.is_test_file(p.path)))
+    reading = Reading.of(change, config)
     files = [decode(pair, reading) for pair in change.files if not config.is_excluded(pair.path)]
     share = Share(Inputs(files, source, rules, (), False), range(len(files)))
-    # One share of every file, paired across files as `check` pairs its shares.
     (decided,) = decide([share.summarise()], (list(range(len(files))),))
+    return share, decided
+
+
+def _run_rules(change: Change, source: CallGraphSource, clock: Callable[[], float]) -> tuple[float, list[Finding]]:
+    """Seconds the three rules take over the change's scopes with `source`, and their findings;
+    outlining and pairing are not timed."""
+    share, decided = _outlined(change, source)
     started = clock()
     checked = share.check(decided)
     seconds = clock() - started
