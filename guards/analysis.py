@@ -296,6 +296,18 @@ def plan_rules(pairs: list[ScopePair], rules: Sequence[ScopeRule]) -> list[Plan]
     return plans
 
 
+def _line_map(file: SourceFile, pair: ScopePair) -> LineMap:
+    """Where the scope's old lines stand in the new file, matched between the lines the scope
+    spans on each side: cheaper than matching whole files, and right for a scope that came from
+    another file. A scope with nothing left after the change is placed by the whole file's map."""
+    before, after = pair.before_half, pair.after_half
+    if before.side is None or after.side is None or not before.spans or not after.spans:
+        return file.line_map
+    old_first, old_last = min(first for first, _ in before.spans), max(last for _, last in before.spans)
+    new_first, new_last = min(first for first, _ in after.spans), max(last for _, last in after.spans)
+    return LineMap(before.side.outline.lines[old_first - 1 : old_last], after.side.outline.lines[new_first - 1 : new_last], old_first, new_first)
+
+
 def check_file(file: SourceFile, plans: list[Plan], facts: ChangeFacts, file_rules: Sequence[FileRule]) -> tuple[list[Finding], str | None]:
     """The file's findings, or why libcst refused it."""
     findings: list[Finding] = []
@@ -306,7 +318,7 @@ def check_file(file: SourceFile, plans: list[Plan], facts: ChangeFacts, file_rul
         for plan in plans:
             pair = plan.pair
             before, after = pair.before_half.make_view(), pair.after_half.make_view()
-            scope = ScopeDiff(file.pair.path, pair.qualname, pair.kind, before, after, file.is_test_file, file.line_map, facts)
+            scope = ScopeDiff(file.pair.path, pair.qualname, pair.kind, before, after, file.is_test_file, _line_map(file, pair), facts)
             for scope_rule in plan.rules:
                 findings.extend(scope_rule.check(scope))
     except cst.ParserSyntaxError as exc:  # Per-file boundary: libcst refusing what `ast` accepted.

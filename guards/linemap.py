@@ -26,17 +26,26 @@ def matching_blocks(before: Sequence[str], after: Sequence[str], autojunk: bool)
 
 
 class LineMap:
-    """Maps 1-based old lines to the nearest 1-based new line; the matching is computed on first use."""
+    """Maps 1-based old lines to the nearest 1-based new line; the matching is computed on first use.
 
-    def __init__(self, before: list[str], after: list[str]) -> None:
+    The lines may be a part of each file (a scope's, see `guards.analysis`): `before_first` and
+    `after_first` are the file lines they start on, and a line maps within the new part.
+    """
+
+    def __init__(self, before: list[str], after: list[str], before_first: int = 1, after_first: int = 1) -> None:
         self._before = before
         self._after = after
+        self._before_first = before_first
+        self._after_first = after_first
 
     @cached_property
     def _blocks(self) -> list[tuple[int, int, int]]:
         return matching_blocks(self._before, self._after, autojunk=False)
 
     def to_after(self, line: int) -> int:
+        return self._local(line - self._before_first + 1) + self._after_first - 1
+
+    def _local(self, line: int) -> int:
         last = max(len(self._after), 1)
         starts = [block[0] for block in self._blocks]
         index = bisect.bisect_right(starts, line - 1) - 1

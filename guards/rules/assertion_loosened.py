@@ -13,7 +13,7 @@ import libcst.matchers as m
 from guards.findings import Category, Finding, RuleMeta, Severity
 from guards.prefilter import calls_starting_with
 from guards.rules.base import Applies, Example, ScopeRule
-from guards.rules.patterns import ASSERTION, code_of, replaces
+from guards.rules.patterns import ASSERTION, code_of, mentioned_keys, subject_keys
 from guards.scope import ScopeDiff
 
 _PATH = "tests/test_service.py"
@@ -208,10 +208,12 @@ class AssertionLoosened(ScopeRule):
     )
 
     def check(self, scope: ScopeDiff) -> Iterator[Finding]:
-        added = [(node, classify(node)) for node in scope.added(ASSERTION)]
+        added = [(node, classify(node), mentioned_keys(node)) for node in scope.added(ASSERTION)]
         for old in scope.removed(ASSERTION):
             before = classify(old)
-            partners = [(node, check) for node, check in added if replaces(old, node)]
+            subjects = subject_keys(old)
+            # The added assertions that check something the removed one checked: its rewrites.
+            partners = [(node, check) for node, check, keys in added if subjects & keys]
             if before is None or not partners:
                 continue
             # One replacement as strict as the old check is enough: the others only add to it.

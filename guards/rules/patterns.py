@@ -284,7 +284,9 @@ def subject_keys(assertion: cst.CSTNode) -> set[tuple[object, ...]]:
 
 
 def mentioned_keys(assertion: cst.CSTNode) -> set[tuple[object, ...]]:
-    """Every non-literal expression inside an assertion's operands (`a` in `len(a.items)`), by structure."""
+    """Every non-literal expression inside an assertion's operands (`a` in `len(a.items)`), by
+    structure. An added assertion whose mentioned keys meet a removed one's `subject_keys` checks
+    something the removed one checked: it is a rewrite of it, maybe a looser one."""
     keys: set[tuple[object, ...]] = set()
     pending: list[cst.CSTNode] = list(assertion_operands(assertion))
     while pending:
@@ -294,11 +296,6 @@ def mentioned_keys(assertion: cst.CSTNode) -> set[tuple[object, ...]]:
         # An attribute's name is not a value of its own: `r.x` is not about a variable `x`.
         pending.extend([node.value] if isinstance(node, cst.Attribute) else children(node))
     return keys
-
-
-def replaces(removed: cst.CSTNode, added: cst.CSTNode) -> bool:
-    """Whether an added assertion checks something a removed one checked (a rewrite, maybe a looser one)."""
-    return bool(subject_keys(removed) & mentioned_keys(added))
 
 
 def is_trivial_assertion(assertion: cst.CSTNode) -> bool:

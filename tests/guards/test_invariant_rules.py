@@ -48,3 +48,20 @@ def test_trade_names_both_findings_once_per_scope() -> None:
     trades = [f for f in _findings(before, after) if f[0] == "TR001"]
     assert len(trades) == 1, trades
     assert "(IV" in trades[0][2] and "broad-except (FB001)" in trades[0][2] and "`load`" in trades[0][2]
+
+
+def test_removed_code_of_a_scope_moved_to_another_file_is_placed_in_its_new_place() -> None:
+    before_a = "def helper():\n    return 1\n\n\ndef load(p):\n    assert p\n    return parse(p)\n"
+    after_b = "import os\n\n\nX = os.sep\n\n\ndef load(p):\n    return parse(p)\n"
+    change = Change.of([FilePair("app/a.py", before_a.encode(), b"def helper():\n    return 1\n"), FilePair("app/b.py", None, after_b.encode())])
+    removed = [(f.path, f.line) for f in check(change, Config(), RuleSet.default()).findings if f.rule == "IV001"]
+    # The assert stood just below `def load` in a.py; there is no line 6 of b.py to read from it.
+    assert removed == [("app/b.py", 8)]
+
+
+def test_removed_code_is_placed_by_the_lines_of_its_scope() -> None:
+    body = "".join(f"def f{n}(x):\n    return x + {n}\n\n\n" for n in range(30))
+    before = body + "def load(p):\n    assert p\n    return parse(p)\n"
+    after = "import os\n\n\n" + body.replace("return x + 7", "return x + 70") + "def load(p):\n    return parse(p)\n"
+    removed = [line for rule, line, _ in _findings(before, after) if rule == "IV001"]
+    assert removed == [before.count("\n") - 2 + 3 + 1]
