@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from guards.metrics.measure import FunctionMetrics, FunctionNode, function_metrics, maintainability
+from guards.metrics.measure import FunctionMetrics, FunctionNode, function_metrics
+from guards.metrics.mi_sides import maintainability_of_sides
 from guards.outline import Outline, ScopeOutline
 
 
@@ -83,12 +84,8 @@ def measure_file(file: SidePair, arrivals: Sequence[Arrival]) -> FileComplexity:
     old, new = _functions(file.before), _functions(file.after)
     edited = [_measured(new[name], old[name]) for name in new.keys() & old.keys() if _own_lines(old[name]) != _own_lines(new[name])]
     arrived = [_measured(scope, origin) for scope, origin in arrivals]
-    return FileComplexity(
-        file.path,
-        None if file.before is None else maintainability(file.before.source, file.before.tree),
-        maintainability(file.after.source, file.after.tree),
-        tuple(sorted(edited + arrived, key=lambda change: change.line)),
-    )
+    mi_before, mi_after = maintainability_of_sides(file.before, file.after)
+    return FileComplexity(file.path, mi_before, mi_after, tuple(sorted(edited + arrived, key=lambda change: change.line)))
 
 
 def _measured(scope: ScopeOutline, before: ScopeOutline | None) -> FunctionChange:

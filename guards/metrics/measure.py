@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from radon.metrics import mi_compute
 
 from guards.metrics.cyclomatic import cyclomatic_complexity
-from guards.metrics.mi_lines import raw_counts
-from guards.metrics.mi_tree import tree_counts
+from guards.metrics.mi_lines import RawCounts, raw_counts
+from guards.metrics.mi_tree import TreeCounts, tree_counts
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -83,6 +83,10 @@ def maintainability(source: str, tree: ast.Module) -> float:
     """radon's maintainability index (0-100, higher is easier) of `source`, parsed as `tree`,
     multi-line strings counted as comments, as `radon mi` does by default (`mi_visit(source,
     multi=True)`, to within the line-splitting differences `mi_lines` describes)."""
-    raw, counts = raw_counts(source), tree_counts(tree)
+    return maintainability_of(raw_counts(source), tree_counts(tree))
+
+
+def maintainability_of(raw: RawCounts, counts: TreeCounts) -> float:
+    """radon's maintainability index from its inputs, counted (see `maintainability`)."""
     comments = (raw.comments + raw.multi) * 100 / raw.sloc if raw.sloc else 0
     return round(float(mi_compute(counts.volume, counts.complexity, raw.lloc, comments)), 2)

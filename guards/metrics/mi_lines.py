@@ -89,6 +89,14 @@ class RawCounts:
         if min(self.lloc, self.sloc, self.comments, self.multi) < 0:
             raise ValueError(f"negative line counts {self}")
 
+    # Each figure is a sum over lines, and a logical line never crosses the start of a top-level
+    # statement: the counts of a file are those of its pieces cut there, added up.
+    def __add__(self, other: RawCounts) -> RawCounts:
+        return RawCounts(self.lloc + other.lloc, self.sloc + other.sloc, self.comments + other.comments, self.multi + other.multi)
+
+    def __sub__(self, other: RawCounts) -> RawCounts:
+        return RawCounts(self.lloc - other.lloc, self.sloc - other.sloc, self.comments - other.comments, self.multi - other.multi)
+
 
 def _depth(text: str) -> int:
     return text.count("(") + text.count("[") + text.count("{") - text.count(")") - text.count("]") - text.count("}")

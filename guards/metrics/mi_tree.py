@@ -10,12 +10,17 @@ outline's tree counts what they count, quirks included:
 - Complexity: the module total of `ComplexityVisitor`: decision points of module code, of each
   function body found in it and of each class body found in it, plus one per method of those
   classes; nested functions and classes, and what is inside an `assert`, do not count.
+
+Nothing carries over from one top-level statement to the next, so the counts of a module are
+those of its top-level statements merged (`TreePart`): the two sides of a changed file count the
+statements they share once (`guards.metrics.mi_sides`).
 """
 
 from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -35,6 +40,20 @@ class TreeCounts:
 
     volume: float
     complexity: int
+
+
+@dataclass(frozen=True, slots=True)
+class TreePart:
+    """What some top-level statements add to their module's counts: Halstead's operator and
+    operand totals, the distinct operator kinds and operand keys (a module's distinct counts are
+    the sizes of their unions), the operands that are distinct anyway, and decision points."""
+
+    operators: int
+    operands: int
+    anonymous: int
+    operator_kinds: frozenset[type]
+    operand_keys: frozenset[tuple[str | None, object]]
+    decisions: int
 
 
 def _compare(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
@@ -88,22 +107,20 @@ class _Halstead:
             else:
                 self.anonymous += 1
 
-    def volume(self) -> float:
-        distinct = len(self.operator_kinds) + len(self.operand_keys) + self.anonymous
-        total = self.operators + self.operands
-        return total * math.log(distinct, 2) if distinct else 0.0
+    def part(self, decisions: int) -> TreePart:
+        return TreePart(self.operators, self.operands, self.anonymous, frozenset(self.operator_kinds), frozenset(self.operand_keys), decisions)
 
 
 class _Walk:
-    """The state of one module's walk: the counts and the frames still to walk, each a list of
-    nodes that share a function context and a complexity place."""
+    """The state of a walk over top-level statements: the counts and the frames still to walk,
+    each a list of nodes that share a function context and a complexity place."""
 
-    __slots__ = ("halstead", "complexity", "frames")
+    __slots__ = ("halstead", "decisions", "frames")
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, statements: Sequence[ast.stmt]) -> None:
         self.halstead = _Halstead()
-        self.complexity = 1
-        self.frames: list[tuple[list[object], str | None, int]] = [(list(tree.body), None, _MODULE)]
+        self.decisions = 0
+        self.frames: list[tuple[list[object], str | None, int]] = [(list(statements), None, _MODULE)]
 
     def visit(self, node: ast.AST, action: int, context: str | None, place: int) -> bool:
         """Counts what a node other than a plain one adds; whether it took over its children."""
@@ -112,14 +129,14 @@ class _Walk:
         if action != DECIDING:
             self.halstead.count(node, context)
         if action != OPERATOR and place != _UNCOUNTED:
-            self.complexity += DECISIONS[type(node)](node)
+            self.decisions += DECISIONS[type(node)](node)
         return False
 
     def _open(self, node: ast.AST, action: int, context: str | None, place: int) -> bool:
         """A definition or an `assert`: a new frame for what radon counts differently below."""
         if action == FUNCTION:
             assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            self.complexity += place == _CLASS  # radon adds one per method, not per function.
+            self.decisions += place == _CLASS  # radon adds one per method, not per function.
             self.frames.append((list(node.body), node.name, _INSIDE_FUNCTION[place]))
             return True
         if action == CLASS:
@@ -130,15 +147,16 @@ class _Walk:
         assert isinstance(node, ast.Assert)
         if place == _UNCOUNTED:
             return False  # Walked as plain code: its decisions are not counted anyway.
-        self.complexity += 1
+        self.decisions += 1
         self.frames.append(([node.test, node.msg], context, _UNCOUNTED))
         return True
 
 
-def tree_counts(tree: ast.Module) -> TreeCounts:
-    """One iterative walk; nodes that share a function context and a complexity place are walked
-    as one growing list, so only definitions and `assert`s open a new frame."""
-    walk = _Walk(tree)
+def statement_counts(statements: Sequence[ast.stmt]) -> TreePart:
+    """What top-level `statements` add to their module's counts, in one iterative walk; nodes that
+    share a function context and a complexity place are walked as one growing list, so only
+    definitions and `assert`s open a new frame."""
+    walk = _Walk(statements)
     while walk.frames:
         nodes, context, place = walk.frames.pop()
         for node in nodes:  # `nodes` grows while it is walked.
@@ -151,4 +169,25 @@ def tree_counts(tree: ast.Module) -> TreeCounts:
             if children is None:
                 continue
             push_children(nodes, node, children, many)
-    return TreeCounts(walk.halstead.volume(), walk.complexity)
+    return walk.halstead.part(walk.decisions)
+
+
+def module_counts(parts: Iterable[TreePart]) -> TreeCounts:
+    """The counts of a module whose top-level statements add `parts`."""
+    operators = operands = anonymous = decisions = 0
+    operator_kinds: set[type] = set()
+    operand_keys: set[tuple[str | None, object]] = set()
+    for part in parts:
+        operators += part.operators
+        operands += part.operands
+        anonymous += part.anonymous
+        decisions += part.decisions
+        operator_kinds |= part.operator_kinds
+        operand_keys |= part.operand_keys
+    distinct = len(operator_kinds) + len(operand_keys) + anonymous
+    total = operators + operands
+    return TreeCounts(total * math.log(distinct, 2) if distinct else 0.0, 1 + decisions)
+
+
+def tree_counts(tree: ast.Module) -> TreeCounts:
+    return module_counts([statement_counts(tree.body)])

@@ -3,7 +3,6 @@ own files edited in several ways, and where the guess of its statements is wrong
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from guards.astform import structure
 from guards.metrics.measure import maintainability
 from guards.outline import Outline
+from tests.guards.edited import SOURCES, edits
 
-SOURCES = sorted(path for package in ("guards", "orchestrator") for path in (Path(__file__).parents[2] / package).rglob("*.py") if path.stat().st_size > 2000)
 
 
 def _view(outline: Outline) -> tuple[object, ...]:
@@ -26,27 +25,10 @@ def _view(outline: Outline) -> tuple[object, ...]:
     return segments, scopes, outline.module_statements, outline.lines, maintainability(outline.source, outline.tree)
 
 
-def _edits(source: str) -> list[str]:
-    """The file with its first top-level definition removed, with a line of its last one changed,
-    with two definitions swapped, and with a decorator added."""
-    tree = ast.parse(source)
-    lines = source.split("\n")
-    definitions = [node for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)]
-    first, last = definitions[0], definitions[-1]
-    start = first.decorator_list[0].lineno if first.decorator_list else first.lineno
-    assert first.end_lineno is not None and last.end_lineno is not None
-    removed = lines[: start - 1] + lines[first.end_lineno :]
-    changed = list(lines)
-    changed[last.end_lineno - 1] += "  # edited"
-    swapped = lines[: start - 1] + lines[last.lineno - 1 : last.end_lineno] + lines[first.end_lineno : last.lineno - 1] + lines[start - 1 : first.end_lineno] + lines[last.end_lineno :]
-    decorated = lines[: start - 1] + ["@staticmethod"] + lines[start - 1 :]
-    return ["\n".join(edit) for edit in (removed, changed, swapped, decorated)]
-
-
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
 def test_an_old_side_beside_its_new_side_is_outlined_as_a_whole_parse_would(path: Path) -> None:
     new = path.read_text(encoding="utf-8")
-    for old in _edits(new):
+    for old in edits(new):
         assert _view(Outline.parse_beside(old, Outline.parse(new))) == _view(Outline.parse(old))
         assert _view(Outline.parse_beside(new, Outline.parse(old))) == _view(Outline.parse(new))
 
