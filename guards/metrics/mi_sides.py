@@ -58,12 +58,9 @@ def _raw_beside(before: Outline, after: Outline, after_raw: RawCounts) -> RawCou
     """The old side's line counts from the new side's: only the pieces that differ are counted."""
     old, new = _pieces(before), _pieces(after)
     total = after_raw
-    for piece, times in (old - new).items():
-        total = _times(raw_counts(piece), times) + total
-    for piece, times in (new - old).items():
-        total = total - _times(raw_counts(piece), times)
+    # Added first: no partial sum goes below the old side's own counts.
+    for piece in (old - new).elements():
+        total = raw_counts(piece) + total
+    for piece in (new - old).elements():
+        total = total - raw_counts(piece)
     return total
-
-
-def _times(counts: RawCounts, times: int) -> RawCounts:
-    return RawCounts(counts.lloc * times, counts.sloc * times, counts.comments * times, counts.multi * times)
